@@ -1,0 +1,265 @@
+"""Linear Gaussian problems: the population models every lesson samples from.
+
+A *problem* is a universe of ``d`` features in a fixed order, with independent Gaussian features
+``x_j ~ N(0, eigs[j])``, true coefficients ``beta`` and label noise variance ``noise_var``:
+
+    y = <x, beta> + sqrt(noise_var) * eps,   eps ~ N(0, 1).
+
+A model of size ``p`` uses the first ``p`` features; the features it leaves out act as extra noise
+(see :meth:`LinearProblem.effective_noise`). Risk is always the test mean squared error
+*including* the label noise, as in the course's THEORY notes.
+
+Introduced in lesson 01 (sampling, exact risk) and used in every later lesson.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_float, as_float_array, as_generator, as_int
+
+__all__ = [
+    "LinearProblem",
+    "isotropic_problem",
+    "diagonal_problem",
+    "weak_features_problem",
+    "spiked_problem",
+    "test_error",
+]
+
+
+@dataclass(frozen=True)
+class LinearProblem:
+    """A linear Gaussian regression problem with diagonal feature covariance.
+
+    Parameters
+    ----------
+    eigs : ndarray of shape (d,)
+        Feature variances ``lambda_j > 0`` (the diagonal of the covariance), in model order.
+    beta : ndarray of shape (d,)
+        True coefficients.
+    noise_var : float
+        Variance ``sigma^2`` of the label noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> problem = isotropic_problem(d=50, signal=1.0, noise_var=0.25)
+    >>> X, y = problem.sample(20, np.random.default_rng(0))
+    >>> X.shape, y.shape
+    ((20, 50), (20,))
+    >>> float(problem.risk(np.zeros(50)))  # predicting zero: noise + signal
+    1.25
+    """
+
+    eigs: np.ndarray
+    beta: np.ndarray
+    noise_var: float
+
+    def __post_init__(self):
+        eigs = as_float_array(self.eigs, "eigs", ndim=1)
+        beta = as_float_array(self.beta, "beta", ndim=1)
+        if eigs.size == 0:
+            raise ValueError("eigs must contain at least one feature variance")
+        if beta.shape != eigs.shape:
+            raise ValueError(f"beta must have the same shape as eigs {eigs.shape}, got {beta.shape}")
+        if np.any(eigs <= 0):
+            raise ValueError("eigs (feature variances) must all be positive")
+        noise_var = as_float(self.noise_var, "noise_var", minimum=0.0)
+        object.__setattr__(self, "eigs", eigs)
+        object.__setattr__(self, "beta", beta)
+        object.__setattr__(self, "noise_var", noise_var)
+
+    @property
+    def d(self) -> int:
+        """Number of features in the universe."""
+        return int(self.eigs.size)
+
+    @property
+    def signal(self) -> float:
+        """Signal power ``sum_j eigs_j beta_j^2`` (variance of ``<x, beta>``)."""
+        return float(np.sum(self.eigs * self.beta**2))
+
+    @property
+    def null_risk(self) -> float:
+        """Risk of predicting zero: ``noise_var + signal``."""
+        return self.noise_var + self.signal
+
+    def effective_noise(self, p: int) -> float:
+        """Noise level seen by a model of size ``p``: ``sigma_p^2 = sigma^2 + sum_{j>p} lambda_j beta_j^2``.
+
+        Parameters
+        ----------
+        p : int
+            Model size, ``0 <= p <= d``.
+
+        Returns
+        -------
+        float
+        """
+        p = self._check_p(p)
+        return self.noise_var + float(np.sum(self.eigs[p:] * self.beta[p:] ** 2))
+
+    def sample(self, n: int, rng, p: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` training samples.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        rng : numpy.random.Generator or int
+            Random generator (or seed).
+        p : int, optional
+            Return only the first ``p`` columns of the design (labels always use all ``d``
+            features). Default: all ``d``.
+
+        Returns
+        -------
+        X : ndarray of shape (n, p)
+        y : ndarray of shape (n,)
+        """
+        n = as_int(n, "n", minimum=1)
+        rng = as_generator(rng)
+        X = rng.standard_normal((n, self.d)) * np.sqrt(self.eigs)
+        y = X @ self.beta + np.sqrt(self.noise_var) * rng.standard_normal(n)
+        if p is not None:
+            X = X[:, : self._check_p(p)]
+        return X, y
+
+    def risk(self, w) -> np.ndarray | float:
+        """Exact population risk (test MSE including noise) of weights ``w``.
+
+        ``R(w) = sigma^2 + sum_j lambda_j (w_j - beta_j)^2`` with ``w`` zero-padded to ``d``.
+
+        Parameters
+        ----------
+        w : array_like of shape (p,) or (trials, p), p <= d
+            Weights on the first ``p`` features; a 2-D array holds one weight vector per row.
+
+        Returns
+        -------
+        float or ndarray of shape (trials,)
+        """
+        w = as_float_array(w, "w", ndim=(1, 2))
+        p = w.shape[-1]
+        if p > self.d:
+            raise ValueError(f"w has {p} weights but the problem has only d = {self.d} features")
+        err = w - self.beta[:p]
+        inside = np.sum(self.eigs[:p] * err**2, axis=-1)
+        result = self.effective_noise(p) + inside
+        return float(result) if np.ndim(result) == 0 else result
+
+    def prefix(self, p: int) -> "LinearProblem":
+        """The problem restricted to its first ``p`` features, the rest folded into the noise."""
+        p = self._check_p(p)
+        if p == 0:
+            raise ValueError("p must be at least 1 to form a restricted problem")
+        return LinearProblem(self.eigs[:p], self.beta[:p], self.effective_noise(p))
+
+    def _check_p(self, p) -> int:
+        p = as_int(p, "p", minimum=0)
+        if p > self.d:
+            raise ValueError(f"p must be at most d = {self.d}, got {p}")
+        return p
+
+
+def isotropic_problem(d: int, signal: float = 1.0, noise_var: float = 0.25) -> LinearProblem:
+    """Isotropic problem: ``Sigma = I_d`` and ``||beta||^2 = signal`` spread evenly.
+
+    For isotropic Gaussian features the risk of min-norm least squares depends on ``beta`` only
+    through its norm, so the direction is fixed to ``(1, ..., 1) / sqrt(d)``.
+
+    Parameters
+    ----------
+    d : int
+        Number of features.
+    signal : float
+        ``||beta||^2`` (``r^2`` in THEORY §1).
+    noise_var : float
+        Label noise variance ``sigma^2``.
+
+    Returns
+    -------
+    LinearProblem
+    """
+    d = as_int(d, "d", minimum=1)
+    signal = as_float(signal, "signal", minimum=0.0)
+    return LinearProblem(np.ones(d), np.full(d, np.sqrt(signal / d)), noise_var)
+
+
+def diagonal_problem(eigs, beta, noise_var: float) -> LinearProblem:
+    """A problem with given feature variances ``eigs`` and coefficients ``beta`` (same as the class)."""
+    return LinearProblem(eigs, beta, noise_var)
+
+
+def weak_features_problem(d: int, noise_var: float, rng) -> LinearProblem:
+    """Belkin–Hsu–Xu weak-features problem: isotropic features, ``beta_j`` iid ``N(0, 1/d)``.
+
+    The coefficients are drawn once from ``rng`` and then fixed; ``E||beta||^2 = 1``.
+
+    Parameters
+    ----------
+    d : int
+        Number of features in the universe.
+    noise_var : float
+        Label noise variance.
+    rng : numpy.random.Generator or int
+        Source of the fixed coefficients.
+    """
+    d = as_int(d, "d", minimum=1)
+    rng = as_generator(rng)
+    return LinearProblem(np.ones(d), rng.standard_normal(d) / np.sqrt(d), noise_var)
+
+
+def spiked_problem(d: int, k: int, spike: float, bulk: float, noise_var: float) -> LinearProblem:
+    """A spiked spectrum: ``k`` strong features (variance ``spike``) then ``d - k`` weak ones.
+
+    All the signal sits on the strong features, split evenly so that the signal power is 1;
+    the weak features carry none and act, once fitted, as an implicit regularizer.
+
+    Parameters
+    ----------
+    d, k : int
+        Total features and strong features, ``1 <= k <= d``.
+    spike, bulk : float
+        Variances of the strong and the weak features (both positive).
+    noise_var : float
+        Label noise variance.
+    """
+    d = as_int(d, "d", minimum=1)
+    k = as_int(k, "k", minimum=1)
+    if k > d:
+        raise ValueError(f"k must be at most d = {d}, got {k}")
+    spike = as_float(spike, "spike", minimum=0.0, strict=True)
+    bulk = as_float(bulk, "bulk", minimum=0.0, strict=True)
+    eigs = np.concatenate([np.full(k, spike), np.full(d - k, bulk)])
+    beta = np.concatenate([np.full(k, 1.0 / np.sqrt(k * spike)), np.zeros(d - k)])
+    return LinearProblem(eigs, beta, noise_var)
+
+
+def test_error(w, X_test, y_test) -> float:
+    """Empirical test MSE of weights ``w`` on a test set (a Monte Carlo estimate of the risk).
+
+    Parameters
+    ----------
+    w : array_like of shape (p,)
+    X_test : array_like of shape (m, p)
+    y_test : array_like of shape (m,)
+
+    Returns
+    -------
+    float
+    """
+    w = as_float_array(w, "w", ndim=1)
+    X_test = as_float_array(X_test, "X_test", ndim=2)
+    y_test = as_float_array(y_test, "y_test", ndim=1)
+    if X_test.shape[1] != w.size:
+        raise ValueError(f"X_test has {X_test.shape[1]} columns but w has {w.size} weights")
+    if X_test.shape[0] != y_test.size:
+        raise ValueError(f"X_test has {X_test.shape[0]} rows but y_test has {y_test.size} labels")
+    return float(np.mean((y_test - X_test @ w) ** 2))
+
+
+test_error.__test__ = False  # keep pytest from collecting this function as a test
