@@ -23,6 +23,7 @@ __all__ = [
     "isotropic_risk",
     "isotropic_bias_variance",
     "isotropic_optimal_ratio",
+    "smallest_singular_value",
     "prefix_risk",
     "implicit_regularization",
     "effective_ridge",
@@ -125,6 +126,28 @@ def isotropic_optimal_ratio(signal: float, noise_var: float) -> tuple[float, flo
     if r <= sigma:
         return float("inf"), signal
     return float(r / (r - sigma)), float(2 * r * sigma - noise_var)
+
+
+def smallest_singular_value(gamma) -> np.ndarray | float:
+    """Limit of the smallest non-zero singular value of ``X / sqrt(n)`` (Marchenko–Pastur).
+
+    For an ``n x p`` design with iid ``N(0, 1)`` entries and ``p / n -> gamma``, the non-zero
+    singular values of ``X / sqrt(n)`` fill ``[|1 - sqrt(gamma)|, 1 + sqrt(gamma)]``; the lower edge
+    touches zero at ``gamma = 1``, which is why the variance of min-norm least squares explodes
+    there (lesson 02).
+
+    Parameters
+    ----------
+    gamma : float or array_like
+        ``p / n > 0``.
+
+    Returns
+    -------
+    float or ndarray
+    """
+    gamma = _check_gamma(gamma)
+    edge = np.abs(1.0 - np.sqrt(gamma))
+    return float(edge) if np.ndim(edge) == 0 else edge
 
 
 # ----------------------------------------------------------------------------------------------
