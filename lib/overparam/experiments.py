@@ -23,6 +23,7 @@ __all__ = [
     "isotropic_sweep",
     "isotropic_bias_variance_sweep",
     "smallest_singular_value_sweep",
+    "oracle_prune_sweep",
 ]
 
 
@@ -215,3 +216,37 @@ def smallest_singular_value_sweep(n: int, ps, trials: int = 20, seed=0) -> Summa
         s = np.linalg.svd(rng.standard_normal((trials, n, int(p))), compute_uv=False)
         out[:, j] = s[:, min(n, int(p)) - 1] / np.sqrt(n)
     return Summary(x=ps.astype(float), values=out)
+
+
+def oracle_prune_sweep(problem: LinearProblem, n: int, ps, support, trials: int = 20, seed=0) -> tuple[Summary, Summary]:
+    """Dense and oracle-pruned risk of min-norm least squares on the first ``p`` features.
+
+    Each trial fits every prefix on one training set, then keeps only the coefficients on
+    ``support`` (known informative features, all among the first ``min(ps)``), without retraining.
+
+    Returns
+    -------
+    dense, pruned : Summary
+        Exact risks including noise.
+    """
+    if not isinstance(problem, LinearProblem):
+        raise TypeError(f"problem must be a LinearProblem, got {type(problem).__name__}")
+    n, trials, rng = _check_common(n, trials, seed)
+    ps = as_int_array(ps, "ps", minimum=1)
+    support = as_int_array(support, "support", minimum=0)
+    if ps.max() > problem.d:
+        raise ValueError(f"every p must be at most d = {problem.d}, got {ps.max()}")
+    if support.size and support.max() >= ps.min():
+        raise ValueError(f"every support index must be below the smallest p = {ps.min()}")
+    X = rng.standard_normal((trials, n, problem.d)) * np.sqrt(problem.eigs)
+    y = X @ problem.beta + np.sqrt(problem.noise_var) * rng.standard_normal((trials, n))
+    dense = np.empty((trials, ps.size))
+    pruned = np.empty((trials, ps.size))
+    for j, p in enumerate(ps):
+        W = min_norm_least_squares(X[:, :, :p], y)
+        dense[:, j] = problem.risk(W)
+        kept = np.zeros_like(W)
+        kept[:, support] = W[:, support]
+        pruned[:, j] = problem.risk(kept)
+    x = ps.astype(float)
+    return Summary(x=x, values=dense), Summary(x=x, values=pruned)

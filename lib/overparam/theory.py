@@ -31,6 +31,9 @@ __all__ = [
     "minnorm_bias_variance",
     "ridge_risk",
     "optimal_ridge",
+    "population_ridge_weights",
+    "oracle_pruned_risk",
+    "small_model_risk",
 ]
 
 _MAX_NEWTON = 500
@@ -480,3 +483,106 @@ def optimal_ridge(eigs, beta, noise_var: float, n: int, p: int) -> tuple[float, 
 
     best = minimize_scalar(objective, bounds=(-8.0, 3.0), method="bounded", options={"xatol": 1e-6})
     return float(10.0**best.x), float(best.fun)
+
+
+def population_ridge_weights(eigs, beta, penalty: float) -> np.ndarray:
+    """Population ridge solution ``(Sigma + penalty I)^{-1} Sigma beta`` for diagonal ``Sigma``.
+
+    Entry ``i`` is ``beta_i * eigs_i / (eigs_i + penalty)``: each coefficient shrunk by
+    ``a_i = eigs_i / (eigs_i + penalty)``. With ``penalty = zeta`` (the implicit regularization)
+    this is what min-norm least squares estimates on average (THEORY §3, lesson 03).
+    """
+    eigs = _check_eigs(eigs)
+    beta = as_float_array(beta, "beta", ndim=1)
+    if beta.shape != eigs.shape:
+        raise ValueError(f"beta must have the same shape as eigs {eigs.shape}, got {beta.shape}")
+    penalty = as_float(penalty, "penalty", minimum=0.0)
+    return beta * eigs / (eigs + penalty)
+
+
+def _oracle_support(eigs, beta, p: int, s: int) -> np.ndarray:
+    """Indices of the ``s`` largest ``eigs * beta**2`` among the first ``p`` (ties: lower index)."""
+    score = eigs[:p] * beta[:p] ** 2
+    order = np.lexsort((np.arange(p), -score))
+    return np.sort(order[:s])
+
+
+def oracle_pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int) -> np.ndarray | float:
+    """Asymptotic risk of min-norm least squares on ``p`` features pruned to the oracle support.
+
+    The oracle keeps the ``s`` features with the largest ``eigs_i * beta_i**2`` among the first
+    ``p`` and zeroes the others, without retraining (THEORY §4):
+    ``R = sigma_p^2 + sum_{i not in S} lambda_i beta_i^2
+    + sum_{i in S} lambda_i [(1 - a_i)^2 beta_i^2 + a_i^2 tau^2 / (n lambda_i)]``,
+    with ``a_i = lambda_i / (lambda_i + zeta)`` and ``tau^2`` the dense risk
+    (:func:`minnorm_risk`). ``inf`` at ``p = n``.
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+    noise_var : float
+    n : int
+    p : int or array_like of int
+        Dense model size(s), each at least ``s``.
+    s : int
+        Number of weights kept.
+
+    Returns
+    -------
+    float or ndarray
+    """
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n, p, scalar = _check_sizes(n, p, eigs.size)
+    s = as_int(s, "s", minimum=1)
+    if np.any(p < s):
+        raise ValueError(f"every p must be at least s = {s}, got {p.min()}")
+    zeta = _zeta(eigs, n, p)
+    tau2 = minnorm_risk(eigs, beta, noise_var, n, p)
+    tau2 = np.atleast_1d(tau2)
+    sigma_p2 = _effective_noise(eigs, beta, noise_var, p)
+    risk = np.empty(p.shape)
+    for k, (pk, zk, tk) in enumerate(zip(p, zeta, tau2)):
+        if not np.isfinite(tk):
+            risk[k] = np.inf
+            continue
+        support = _oracle_support(eigs, beta, int(pk), s)
+        lam, b = eigs[support], beta[support]
+        a = lam / (lam + zk)
+        dropped = np.sum(eigs[:pk] * beta[:pk] ** 2) - np.sum(lam * b**2)
+        kept = np.sum(lam * ((1 - a) ** 2 * b**2 + a**2 * tk / (n * lam)))
+        risk[k] = sigma_p2[k] + dropped + kept
+    return _out(risk, scalar)
+
+
+def small_model_risk(eigs, beta, noise_var: float, n: int, support) -> float:
+    """Exact finite-n risk of least squares trained only on the features in ``support``.
+
+    Diagonal covariance (THEORY §4): ``R = sigma_S^2 (1 + s / (n - s - 1))`` with
+    ``sigma_S^2 = sigma^2 + sum_{j not in S} lambda_j beta_j^2`` and ``s = |S| <= n - 2``.
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+    noise_var : float
+    n : int
+    support : array_like of int
+        Distinct feature indices, ``0 <= index < d``.
+
+    Returns
+    -------
+    float
+    """
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n = as_int(n, "n", minimum=1)
+    support = as_int_array(support, "support", minimum=0)
+    if np.any(support >= eigs.size):
+        raise ValueError(f"support indices must be below d = {eigs.size}, got {support.max()}")
+    if np.unique(support).size != support.size:
+        raise ValueError("support must not repeat an index")
+    s = support.size
+    if s > n - 2:
+        raise ValueError(f"the small model needs s <= n - 2 for a finite expected risk, got s = {s}, n = {n}")
+    outside = np.ones(eigs.size, dtype=bool)
+    outside[support] = False
+    sigma_s2 = noise_var + float(np.sum(eigs[outside] * beta[outside] ** 2))
+    return sigma_s2 * (1.0 + s / (n - s - 1.0))

@@ -57,6 +57,14 @@ def dropdown(description: str, options, value) -> W.Dropdown:
     return W.Dropdown(options=options, value=value, description=description, layout=_LAYOUT, style=_STYLE)
 
 
+class _Controls(W.VBox):
+    """The box of controls, with a plain-text form that says what it is when no front end runs."""
+
+    def __repr__(self) -> str:
+        names = ", ".join(str(c.description) for c in self.children)
+        return f"[interactive controls: {names} — run the notebook in Jupyter to use them]"
+
+
 class Explorer:
     """Controls plus a figure that is redrawn in place when a control changes.
 
@@ -128,7 +136,7 @@ class Explorer:
 
     def show(self) -> None:
         """Display the controls and the default figure (a normal output, visible headless)."""
-        display(W.VBox(list(self.controls.values())))
+        display(_Controls(list(self.controls.values())))
         self._handle = display(self.figure(), display_id=True)
 
     def _on_change(self, _change) -> None:

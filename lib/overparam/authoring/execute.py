@@ -1,0 +1,59 @@
+"""Re-execute a notebook top to bottom and store it in the course's canonical form."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+__all__ = ["execute_notebook", "normalize_notebook", "KERNELSPEC"]
+
+#: The kernel every committed notebook names.
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+_VOLATILE_CELL_KEYS = ("execution", "ExecuteTime", "collapsed", "scrolled")
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip machine-specific metadata and widget state; name the standard ``python3`` kernel."""
+    nb.metadata = nbformat.from_dict({"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}})
+    for cell in nb.cells:
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        # A stored widget view without its state shows "model not found" when the notebook is
+        # opened; keep only the plain-text form, the live widget appears when the cell is run.
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(_WIDGET_MIME, None)
+    return nb
+
+
+def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
+    """Execute the notebook at ``path`` in place (in its own folder) and return the seconds taken.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        If a cell raises (unless the cell is tagged ``raises-exception``).
+    """
+    import time
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        record_timing=False,
+        store_widget_state=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    normalize_notebook(nb)
+    nbformat.write(nb, path)
+    return seconds
