@@ -1,0 +1,77 @@
+"""The house style, the plotting helpers and the explorer framework (headless)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from overparam import experiments, plots
+from overparam.widgets import Explorer, log_slider, slider
+
+
+def test_use_style_sets_readable_defaults():
+    plots.use_style()
+    assert matplotlib.rcParams["font.size"] >= 14
+    assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0] == plots.PALETTE["blue"]
+
+
+def test_simulation_points_label_names_trials_and_spread():
+    s = experiments.summarize([1, 2], np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+    fig, ax = plots.subplots()
+    plots.simulation_points(ax, s, label="sim")
+    plots.theory_line(ax, [1, 2], [2.0, np.inf])
+    plots.mark_threshold(ax)
+    labels = [t.get_text() for t in plots.finish(ax, "p", "risk").get_legend().get_texts()]
+    assert any("median of 3 trials" in t and "quartiles" in t for t in labels)
+    assert "theory" in labels and "interpolation threshold" in labels
+    plt.close(fig)
+    with pytest.raises(ValueError, match="stat must be"):
+        plots.simulation_points(ax, s, stat="mode")
+
+
+def test_new_figure_is_not_managed_by_pyplot():
+    before = plt.get_fignums()
+    fig, axes = plots.new_figure(ncols=2)
+    assert isinstance(fig, Figure) and len(axes) == 2
+    assert plt.get_fignums() == before
+
+
+def _draw(a, b=1.0):
+    fig, ax = plots.new_figure()
+    ax.plot([0, 1], [0, a * b])
+    return fig
+
+
+def test_explorer_redraws_on_control_change_without_front_end():
+    explorer = Explorer(_draw, {"a": slider("a", 0, 1, 0.1, 0.5), "b": log_slider("b", -1, 1, 1.0)})
+    assert explorer.values == {"a": 0.5, "b": 1.0}
+    seconds = explorer.update(a=0.8)
+    assert explorer.values["a"] == 0.8 and 0 < seconds < 5
+    assert explorer.redraw_seconds(a=0.1) > 0
+    assert "Explorer(controls=['a', 'b'])" == repr(explorer)
+
+
+def test_explorer_validation():
+    with pytest.raises(TypeError, match="draw must be callable"):
+        Explorer(None, {"a": slider("a", 0, 1, 0.1, 0.5)})
+    with pytest.raises(TypeError, match="ipywidgets value widget"):
+        Explorer(_draw, {"a": 3})
+    explorer = Explorer(_draw, {"a": slider("a", 0, 1, 0.1, 0.5)})
+    with pytest.raises(ValueError, match="unknown control"):
+        explorer.update(c=1)
+    bad = Explorer(lambda a: "not a figure", {"a": slider("a", 0, 1, 0.1, 0.5)})
+    with pytest.raises(TypeError, match="must return a matplotlib Figure"):
+        bad.figure()
+
+
+def test_controls_have_a_plain_text_form():
+    from overparam.widgets import _Controls
+
+    box = _Controls([slider("noise", 0, 1, 0.1, 0.5)])
+    assert "run the notebook in Jupyter" in repr(box)
+    assert isinstance(box, W.VBox)
