@@ -6,9 +6,13 @@ predicted by *theory* (:mod:`overparam.theory`); *experiments* (:mod:`overparam.
 that over trials and sizes; *plots* and *widgets* show it; *checks* grade a learner's version.
 """
 
-from . import experiments, fit, models, plots, theory
-from .fit import gradient_descent, min_norm_least_squares, ridge
-from .models import LinearProblem, isotropic_problem, test_error
+from ._threads import limit_blas_threads
+
+limit_blas_threads()
+
+from . import experiments, fit, models, plots, theory  # noqa: E402
+from .fit import gradient_descent  # noqa: E402, min_norm_least_squares, ridge
+from .models import LinearProblem  # noqa: E402, isotropic_problem, test_error
 
 __version__ = "0.1.0"
 

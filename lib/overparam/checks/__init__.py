@@ -3,7 +3,7 @@
 Each exercise notebook imports its module (``from overparam.checks import ex01``) and, after a task's
 stub, runs ``ex01.task1.check(answer)``. A check
 
-* says **not attempted** when the answer is still ``...`` or ``None``, or when calling it raises
+* says **not attempted** when the answer is still ``...``, or when calling it raises
   ``NotImplementedError`` (the stub);
 * says **correct** when the answer passes every test of the grader;
 * says **incorrect** with a specific reason otherwise (wrong shape, wrong value, an exception raised
@@ -63,7 +63,12 @@ class Result:
 
 
 def _is_stub(answer) -> bool:
-    return answer is Ellipsis or answer is None
+    return answer is Ellipsis
+
+
+def _reject_none(value, what: str) -> None:
+    if value is None:
+        raise Incorrect(f"{what} is None — is a `return` statement missing?")
 
 
 def call(fn, *args, what: str = "your function", **kwargs):
@@ -88,6 +93,7 @@ def expect_array(value, shape: tuple[int, ...], what: str = "your result") -> np
     """Convert ``value`` to a float array and check its shape (and that it is finite)."""
     if _is_stub(value):
         raise NotAttempted()
+    _reject_none(value, what)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -103,6 +109,7 @@ def expect_number(value, what: str = "your answer") -> float:
     """Check that ``value`` is a single finite real number and return it as a float."""
     if _is_stub(value):
         raise NotAttempted()
+    _reject_none(value, what)
     if isinstance(value, bool):
         raise Incorrect(f"{what} should be a number, got a bool")
     try:
