@@ -75,3 +75,27 @@ def test_controls_have_a_plain_text_form():
     box = _Controls([slider("noise", 0, 1, 0.1, 0.5)])
     assert "run the notebook in Jupyter" in repr(box)
     assert isinstance(box, W.VBox)
+
+
+def test_explorer_shows_a_png_even_before_any_pyplot_figure():
+    """Headless, the explorer's default figure is a PNG output even if nothing was plotted before."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from overparam import plots\n"
+            "from overparam.widgets import Explorer, slider\n"
+            "def draw(a):\n"
+            "    fig, ax = plots.new_figure()\n"
+            "    ax.plot([0, 1], [0, a])\n"
+            "    return fig\n"
+            "Explorer(draw, {'a': slider('a', 0, 1, 0.1, 0.5)}).show()"
+        )
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    texts = [o["data"]["text/plain"] for o in outputs if "text/plain" in o.get("data", {})]
+    assert "<Figure size 800x500 with 1 Axes>" in texts  # matplotlib's defaults: no house style here

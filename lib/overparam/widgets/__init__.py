@@ -15,6 +15,8 @@ Introduced in lesson 01.
 
 from __future__ import annotations
 
+import base64
+import io
 import time
 from collections.abc import Callable
 
@@ -55,6 +57,21 @@ def log_slider(description: str, min_exp: float, max_exp: float, value: float, s
 def dropdown(description: str, options, value) -> W.Dropdown:
     """A drop-down menu of options."""
     return W.Dropdown(options=options, value=value, description=description, layout=_LAYOUT, style=_STYLE)
+
+
+def _png_bundle(fig: Figure) -> dict:
+    """The figure as a display bundle (PNG plus a plain-text form), independent of any backend.
+
+    Rendering the PNG here, instead of handing IPython a Figure, means the image appears even when
+    no pyplot figure (and so no inline backend) has been set up yet in the notebook.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
+    return {
+        "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+        "text/plain": f"<Figure size {width}x{height} with {len(fig.axes)} Axes>",
+    }
 
 
 class _Controls(W.VBox):
@@ -127,25 +144,18 @@ class Explorer:
 
     def redraw_seconds(self, **values) -> float:
         """Time one full redraw (draw and PNG render) for the given values, without displaying it."""
-        import io
-
         start = time.perf_counter()
-        fig = self.figure(**values)
-        fig.savefig(io.BytesIO(), format="png")
+        _png_bundle(self.figure(**values))
         return time.perf_counter() - start
 
     def show(self) -> None:
         """Display the controls and the default figure (a normal output, visible headless)."""
         display(_Controls(list(self.controls.values())))
-        self._handle = display(self.figure(), display_id=True)
+        self._handle = display(_png_bundle(self.figure()), raw=True, display_id=True)
 
     def _on_change(self, _change) -> None:
         start = time.perf_counter()
-        fig = self.figure()
+        bundle = _png_bundle(self.figure())
         if self._handle is not None:
-            self._handle.update(fig)
-        else:
-            import io
-
-            fig.savefig(io.BytesIO(), format="png")
+            self._handle.update(bundle, raw=True)
         self.last_seconds = time.perf_counter() - start
