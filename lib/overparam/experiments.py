@@ -250,3 +250,160 @@ def oracle_prune_sweep(problem: LinearProblem, n: int, ps, support, trials: int 
         pruned[:, j] = problem.risk(kept)
     x = ps.astype(float)
     return Summary(x=x, values=dense), Summary(x=x, values=pruned)
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 03: fast prefix sweeps through the normal equations
+# ----------------------------------------------------------------------------------------------
+
+
+def _prefix_solve_stack(X: np.ndarray, y: np.ndarray, ps: np.ndarray, penalties: np.ndarray) -> list:
+    """Min-norm / ridge weights of every prefix model for a stack of designs (internal).
+
+    ``X`` has shape ``(trials, n, m)`` with ``m >= max(ps)``, ``y`` shape ``(trials, n)``. A model
+    of size ``p < n`` solves the ``p x p`` system ``(X_p^T X_p + n lam I) w = X_p^T y`` (its matrix
+    is the leading block of one ``X^T X``); a model of size ``p >= n`` solves the ``n x n`` system
+    ``(X_p X_p^T + n lam I) alpha = y`` and returns ``w = X_p^T alpha``, where ``X_p X_p^T`` is
+    accumulated column block by column block, so the whole sweep costs one Gram matrix. With
+    ``lam = 0`` this is ``X_p^+ y`` (OLS below the threshold, the min-norm interpolator above).
+    """
+    trials, n, _ = X.shape
+    out = [None] * ps.size
+    under = np.flatnonzero(ps < n)
+    if under.size:
+        m = int(ps[under].max())
+        Xm = X[:, :, :m]
+        A = np.matmul(Xm.transpose(0, 2, 1), Xm)
+        b = np.matmul(y[:, None, :], Xm)[:, 0]
+        for j in under:
+            p = int(ps[j])
+            lhs = A[:, :p, :p] + n * penalties[j] * np.eye(p)
+            out[j] = np.linalg.solve(lhs, b[:, :p, None])[..., 0]
+    over = np.flatnonzero(ps >= n)
+    if over.size:
+        G = np.zeros((trials, n, n))
+        done = 0
+        for j in over[np.argsort(ps[over], kind="stable")]:
+            p = int(ps[j])
+            if p > done:
+                block = X[:, :, done:p]
+                G += np.matmul(block, block.transpose(0, 2, 1))
+                done = p
+            alpha = np.linalg.solve(G + n * penalties[j] * np.eye(n), y[..., None])[..., 0]
+            out[j] = np.matmul(alpha[:, None, :], X[:, :, :p])[:, 0]
+    return out
+
+
+def _prefix_fit_chunks(problem: LinearProblem, n: int, ps, trials: int, seed, penalty):
+    """Validate, draw training sets chunk by chunk, and fit every prefix (internal)."""
+    if not isinstance(problem, LinearProblem):
+        raise TypeError(f"problem must be a LinearProblem, got {type(problem).__name__}")
+    n, trials, rng = _check_common(n, trials, seed)
+    ps = as_int_array(ps, "ps", minimum=1)
+    if ps.max() > problem.d:
+        raise ValueError(f"every p must be at most d = {problem.d}, got {ps.max()}")
+    pen = as_float_array(penalty, "penalty", ndim=(0, 1))
+    if pen.ndim == 1 and pen.size != ps.size:
+        raise ValueError(f"penalty must be a number or have one entry per size ({ps.size}), got {pen.size}")
+    if np.any(pen < 0):
+        raise ValueError("penalty must be non-negative")
+    pen = np.broadcast_to(pen, ps.shape).astype(float)
+    m = int(ps.max())
+    # Features beyond the largest model are independent of the ones it uses, so their signal is
+    # exactly extra Gaussian label noise: draw it as such instead of drawing those columns.
+    tail_var = problem.effective_noise(m)
+    chunk = max(1, min(trials, int(2**22 // (n * m))))
+    weights = [[] for _ in range(ps.size)]
+    scale = np.sqrt(problem.eigs[:m])
+    for start in range(0, trials, chunk):
+        t = min(chunk, trials - start)
+        X = rng.standard_normal((t, n, m)) * scale
+        y = X @ problem.beta[:m] + np.sqrt(tail_var) * rng.standard_normal((t, n))
+        for j, W in enumerate(_prefix_solve_stack(X, y, ps, pen)):
+            weights[j].append(W)
+    return ps, [np.concatenate(w, axis=0) for w in weights]
+
+
+def prefix_weights(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty=0.0) -> list:
+    """Fitted weights of min-norm (or ridge) least squares on the first ``p`` features, each ``p``.
+
+    Each trial draws one training set and fits every prefix on it (as :func:`prefix_sweep`), but
+    the fits go through the normal equations — a ``p x p`` system below the threshold, an
+    ``n x n`` Gram system above it, the Gram matrices accumulated over growing prefixes — which is
+    about ten times faster than one SVD per fit. Features beyond ``max(ps)`` enter as the extra
+    label noise they are equivalent to. Use it to average fitted coefficients over many trials
+    (lesson 03: the mean of min-norm weights is the population ridge solution with penalty zeta).
+
+    Parameters
+    ----------
+    problem : LinearProblem
+    n : int
+        Training samples.
+    ps : array_like of int
+        Model sizes, ``1 <= p <= d``. With ``penalty = 0``, sizes within one of ``n`` give the
+        (numerically fragile, heavy-tailed) fits at the interpolation peak; avoid them.
+    trials : int
+        Independent training sets.
+    seed : int or numpy.random.Generator
+    penalty : float or array_like
+        Ridge penalty ``lambda >= 0`` in the convention ``(X^T X + n lambda I)^{-1} X^T y``
+        (0 = min-norm least squares), or one penalty per size.
+
+    Returns
+    -------
+    list of Summary
+        One per size, in the order of ``ps``: ``x`` holds the feature numbers ``1..p`` and
+        ``values`` the fitted weights, shape ``(trials, p)``; ``.mean`` and ``.sem`` give the
+        average coefficient and its standard error.
+
+    Examples
+    --------
+    >>> from overparam import models
+    >>> fits = prefix_weights(models.isotropic_problem(30), n=20, ps=[10, 30], trials=5, seed=0)
+    >>> [f.values.shape for f in fits]
+    [(5, 10), (5, 30)]
+    """
+    ps, weights = _prefix_fit_chunks(problem, n, ps, trials, seed, penalty)
+    return [Summary(x=np.arange(1.0, p + 1), values=W) for p, W in zip(ps, weights)]
+
+
+__all__.append("prefix_weights")
+
+
+def fast_prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty=0.0) -> Summary:
+    """Risk of min-norm (or ridge) least squares on the first ``p`` features, for each ``p`` — fast.
+
+    Same experiment and result as :func:`prefix_sweep` (exact population risk, test MSE including
+    noise, per trial and size), computed through the normal equations as in
+    :func:`prefix_weights`: about ten times faster, which makes 300-trial sweeps affordable in a
+    lesson. The random draws differ from :func:`prefix_sweep`'s, so the numbers agree only in
+    distribution.
+
+    Parameters
+    ----------
+    problem : LinearProblem
+    n : int
+    ps : array_like of int
+        Model sizes (with ``penalty = 0`` avoid ``p`` within one of ``n``).
+    trials : int
+    seed : int or numpy.random.Generator
+    penalty : float or array_like
+        Ridge penalty (0 = min-norm), or one per size (for example the optimal penalty of each p).
+
+    Returns
+    -------
+    Summary
+
+    Examples
+    --------
+    >>> from overparam import models
+    >>> s = fast_prefix_sweep(models.isotropic_problem(40, noise_var=0.25), n=20, ps=[5, 40], trials=50)
+    >>> s.values.shape
+    (50, 2)
+    """
+    ps, weights = _prefix_fit_chunks(problem, n, ps, trials, seed, penalty)
+    risks = np.column_stack([problem.risk(W) for W in weights])
+    return Summary(x=ps.astype(float), values=risks)
+
+
+__all__.append("fast_prefix_sweep")

@@ -278,3 +278,51 @@ def test_error(w, X_test, y_test) -> float:
 
 
 test_error.__test__ = False  # keep pytest from collecting this function as a test
+
+
+def fourier_features(x, p: int, decay: float = 1.0) -> np.ndarray:
+    """A fixed feature map of a scalar input: a constant, then sines and cosines of rising frequency.
+
+    Column ``j`` (0-based) of the result is ``1`` for ``j = 0``; for ``j >= 1``, with frequency
+    index ``k = (j + 1) // 2``, it is ``sin(k*pi*x/2) / k**decay`` (odd ``j``) or
+    ``cos(k*pi*x/2) / k**decay`` (even ``j``). The map is meant for inputs in ``[-1, 1]``; the
+    period of the slowest wave, 4, is twice that interval, so fits need not be periodic on it.
+
+    The columns are nested: the first ``p`` columns of ``fourier_features(x, q)`` for ``q > p`` are
+    ``fourier_features(x, p)``, so growing ``p`` adds features in a fixed order (the course's
+    convention). Because high frequencies are scaled down by ``k**decay``, the minimum-norm
+    interpolant for ``p`` much larger than the number of samples prefers slow waves: a calm fit.
+    Used in lesson 01 (the 1-D picture of under- and overparameterized fits and its explorer).
+
+    Parameters
+    ----------
+    x : array_like of shape (m,)
+        Scalar inputs (any finite values; ``[-1, 1]`` is the intended range).
+    p : int
+        Number of features, ``p >= 1``.
+    decay : float
+        Exponent of the ``1/k**decay`` scaling of frequency ``k``, ``decay >= 0`` (0 = no scaling).
+
+    Returns
+    -------
+    ndarray of shape (m, p)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.round(fourier_features([0.0, 1.0], 3), 3)
+    array([[1., 0., 1.],
+           [1., 1., 0.]])
+    """
+    x = as_float_array(x, "x", ndim=1)
+    p = as_int(p, "p", minimum=1)
+    decay = as_float(decay, "decay", minimum=0.0)
+    j = np.arange(p)
+    k = (j + 1) // 2
+    phase = np.pi * k[None, :] * x[:, None] / 2.0
+    cols = np.where(j[None, :] % 2 == 1, np.sin(phase), np.cos(phase))
+    scale = np.where(k > 0, np.maximum(k, 1).astype(float) ** -decay, 1.0)
+    return cols * scale[None, :]
+
+
+__all__.append("fourier_features")

@@ -203,3 +203,47 @@ def finish(
     if legend:
         ax.legend(loc=legend_loc)
     return ax
+
+
+def plain_log_ticks(ax: Axes, axis: str = "both") -> Axes:
+    """Label log-scaled axes with plain numbers (1, 2, 5, 10, …) instead of powers of ten.
+
+    Matplotlib labels a log axis that spans less than a decade with crowded minor labels such as
+    ``2 × 10^0``; this puts major ticks at 1, 2 and 5 times the powers of ten inside the current
+    limits (only 1 and 10^k when the axis spans more than three decades), labels them as plain
+    numbers and leaves minor ticks unlabelled. Call it after the limits are final. Linear axes are
+    left alone. Introduced in lesson 03.
+
+    Parameters
+    ----------
+    ax : Axes
+    axis : {"both", "x", "y"}
+
+    Returns
+    -------
+    Axes
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    if axis not in ("both", "x", "y"):
+        raise ValueError(f"axis must be 'both', 'x' or 'y', got {axis!r}")
+    pairs = []
+    if axis in ("both", "x"):
+        pairs.append((ax.xaxis, ax.get_xlim(), ax.get_xscale()))
+    if axis in ("both", "y"):
+        pairs.append((ax.yaxis, ax.get_ylim(), ax.get_yscale()))
+    for which, (lo, hi), scale in pairs:
+        if scale != "log":
+            continue
+        lo, hi = min(lo, hi), max(lo, hi)
+        decades = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+        steps = (1.0,) if np.log10(hi / lo) > 3 else (1.0, 2.0, 5.0)
+        ticks = np.array([m * 10.0**k for k in decades for m in steps])
+        ticks = ticks[(ticks >= lo * (1 - 1e-9)) & (ticks <= hi * (1 + 1e-9))]
+        which.set_major_locator(FixedLocator(ticks))
+        which.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+        which.set_minor_formatter(NullFormatter())
+    return ax
+
+
+__all__.append("plain_log_ticks")

@@ -586,3 +586,95 @@ def small_model_risk(eigs, beta, noise_var: float, n: int, support) -> float:
     outside[support] = False
     sigma_s2 = noise_var + float(np.sum(eigs[outside] * beta[outside] ** 2))
     return sigma_s2 * (1.0 + s / (n - s - 1.0))
+
+
+def isotropic_optimal_ridge(beta, noise_var: float, n: int, p) -> np.ndarray | float:
+    """Optimal ridge penalty for a model on the first ``p`` isotropic features (lesson 03).
+
+    ``lambda* = sigma_p^2 * (p / n) / ||beta_T||^2`` with ``sigma_p^2 = sigma^2 + ||beta_Tc||^2``:
+    noise over signal, times ``gamma = p/n``. It is the penalty at which ridge equals the Bayes
+    posterior mean under a prior ``beta_T ~ N(0, ||beta_T||^2 / p I)`` (features left out act as
+    independent noise), and it minimizes :func:`ridge_risk` for ``Sigma = I`` — check it against
+    :func:`optimal_ridge`, which searches numerically.
+
+    Parameters
+    ----------
+    beta : array_like of shape (d,)
+        True coefficients of the universe, in model order.
+    noise_var : float
+        ``sigma^2``.
+    n : int
+        Training samples.
+    p : int or array_like of int
+        Model size(s), ``1 <= p <= d``; ``beta[:p]`` must not be all zero.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(isotropic_optimal_ridge(np.full(400, 0.05), 0.25, 100, 400), 4)
+    1.0
+    """
+    beta = as_float_array(beta, "beta", ndim=1)
+    noise_var = as_float(noise_var, "noise_var", minimum=0.0)
+    n, p_arr, scalar = _check_sizes(n, p, beta.size)
+    cum = np.concatenate([[0.0], np.cumsum(beta**2)])
+    inside = cum[p_arr]
+    if np.any(inside <= 0):
+        raise ValueError("beta[:p] must carry some signal (||beta_T||^2 > 0) for every p")
+    sigma_p2 = noise_var + cum[-1] - inside
+    return _out(sigma_p2 * (p_arr / n) / inside, scalar)
+
+
+__all__.append("isotropic_optimal_ridge")
+
+
+def isotropic_break_even_ratio(signal: float, noise_var: float) -> float:
+    """Underparameterized ratio whose excess risk equals the best one beyond the threshold (lesson 02).
+
+    In the isotropic model (THEORY §1) the excess risk below the threshold,
+    ``sigma^2 gamma / (1 - gamma)``, rises from 0 at ``gamma -> 0`` to infinity at ``gamma = 1``.
+    Beyond the threshold the smallest excess risk is ``E* = 2 r sigma - sigma^2`` (at
+    ``gamma* = r / (r - sigma)``) when ``r > sigma``, and ``E* = r^2`` (approached as
+    ``gamma -> inf``) when ``r <= sigma``; see :func:`isotropic_optimal_ratio`. This returns the
+    ratio ``gamma_0 < 1`` with the same excess risk, ``gamma_0 = E* / (sigma^2 + E*)``:
+
+    * ``r > sigma``: ``gamma_0 = 1 - sigma / (2 r)``;
+    * ``r <= sigma``: ``gamma_0 = r^2 / (r^2 + sigma^2) = SNR / (1 + SNR)``.
+
+    So the best overparameterized model beats every underparameterized one with
+    ``gamma_0 < gamma < 1`` and loses to every one with ``gamma < gamma_0``; in this model the
+    global minimum of the excess risk is the limit ``gamma -> 0`` (zero excess risk).
+
+    Parameters
+    ----------
+    signal : float
+        ``||beta||^2 = r^2 >= 0``.
+    noise_var : float
+        ``sigma^2 >= 0``. With ``noise_var = 0`` every ``gamma < 1`` has zero excess risk and
+        ``1.0`` is returned.
+
+    Returns
+    -------
+    float
+        ``gamma_0`` in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> isotropic_break_even_ratio(signal=1.0, noise_var=0.25)   # r = 1, sigma = 0.5
+    0.75
+    """
+    signal = as_float(signal, "signal", minimum=0.0)
+    noise_var = as_float(noise_var, "noise_var", minimum=0.0)
+    if noise_var == 0.0:
+        return 1.0
+    r, sigma = np.sqrt(signal), np.sqrt(noise_var)
+    if r > sigma:
+        return float(1.0 - sigma / (2.0 * r))
+    return float(signal / (signal + noise_var))
+
+
+__all__.append("isotropic_break_even_ratio")

@@ -1,0 +1,327 @@
+"""Explorer of lesson 01: fitting a few noisy points of a 1-D function with ``p`` Fourier features.
+
+The toy problem: ``N_TRAIN = 15`` inputs ``x ~ U[-1, 1]``, labels ``y = f(x) + noise`` with
+``f(x) = sin(3x) + 0.4x`` (:func:`toy_target`) and noise standard deviation ``NOISE = 0.2``, one
+training set fixed by ``DATA_SEED`` (:func:`toy_data`). A model of size ``p`` uses the first ``p``
+columns of :func:`overparam.models.fourier_features` and is fitted by ridge with penalty ``lam``
+(``lam = 0``: min-norm least squares), in the course's convention
+``w = (X^T X + n*lam*I)^{-1} X^T y``.
+
+The figure has two panels: the fitted function over ``[-1, 1]`` with the training points and the
+truth, and the risk (test MSE including noise) against ``p`` for min-norm least squares and for
+the chosen penalty. The risk of a fit is computed by numerical integration over ``x ~ U[-1, 1]``
+(a midpoint rule on :data:`N_QUAD` points), not from a random test set, so the curves are
+deterministic. Every fit is one small SVD of a ``15 x p`` matrix and risk curves are cached per
+penalty, so a redraw takes well under the course's 0.3 s budget.
+
+Used by lesson 01 (the static three-panel picture via :func:`plot_fit` and the explorer via
+:func:`make_explorer`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import ipywidgets as W
+
+from .. import plots
+from .._validate import as_float, as_float_array, as_generator, as_int
+from ..fit import min_norm_least_squares, ridge
+from ..models import fourier_features
+from . import Explorer
+
+__all__ = [
+    "N_TRAIN",
+    "NOISE",
+    "DATA_SEED",
+    "P_MAX",
+    "N_QUAD",
+    "P_CHOICES",
+    "PENALTY_CHOICES",
+    "toy_target",
+    "toy_data",
+    "fit_features",
+    "toy_risk",
+    "plot_fit",
+    "make_explorer",
+]
+
+#: Training samples of the toy problem.
+N_TRAIN = 15
+#: Standard deviation of the label noise.
+NOISE = 0.2
+#: Seed of the fixed training set.
+DATA_SEED = 1
+#: Largest model size the explorer offers.
+P_MAX = 1000
+#: Number of midpoints of the quadrature rule that computes the risk over ``x ~ U[-1, 1]``.
+N_QUAD = 2000
+#: Model sizes offered by the ``p`` slider (dense around ``p = n``, then roughly log-spaced).
+P_CHOICES = tuple(range(1, 31)) + (35, 40, 50, 60, 80, 100, 150, 200, 300, 500, 700, 1000)
+#: Ridge penalties offered by the ``lam`` slider, as (label, value); 0 is min-norm least squares.
+PENALTY_CHOICES = (("0", 0.0),) + tuple(
+    (f"1e{e}" if e else "1", 10.0**e) for e in range(-8, 1)
+)
+
+_GRID = np.linspace(-1.0, 1.0, 400)
+_CURVE_PS = np.unique(np.concatenate([np.arange(1, 31), np.round(np.geomspace(30, P_MAX, 25))])).astype(int)
+_Y_TOP = 1e3
+_LAYOUT = {"width": "460px"}
+_STYLE = {"description_width": "150px"}
+
+
+def toy_target(x) -> np.ndarray:
+    """The true function of the toy problem, ``f(x) = sin(3x) + 0.4x``.
+
+    Parameters
+    ----------
+    x : array_like of shape (m,)
+
+    Returns
+    -------
+    ndarray of shape (m,)
+    """
+    x = as_float_array(x, "x", ndim=1)
+    return np.sin(3.0 * x) + 0.4 * x
+
+
+def toy_data(n: int = N_TRAIN, noise: float = NOISE, seed=DATA_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Draw the toy training set: ``x ~ U[-1, 1]`` (sorted) and ``y = f(x) + noise * N(0, 1)``.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+    noise : float
+        Standard deviation of the label noise.
+    seed : int or numpy.random.Generator
+        The defaults give the training set of lesson 01 and its explorer.
+
+    Returns
+    -------
+    x, y : ndarray of shape (n,)
+    """
+    n = as_int(n, "n", minimum=1)
+    noise = as_float(noise, "noise", minimum=0.0)
+    rng = as_generator(seed)
+    x = np.sort(rng.uniform(-1.0, 1.0, n))
+    y = toy_target(x) + noise * rng.standard_normal(n)
+    return x, y
+
+
+def fit_features(x, y, p: int, penalty: float = 0.0) -> np.ndarray:
+    """Fit ``p`` Fourier features to ``(x, y)`` by ridge (``penalty = 0``: min-norm least squares).
+
+    Parameters
+    ----------
+    x, y : array_like of shape (n,)
+        Training inputs and labels.
+    p : int
+        Number of features (:func:`overparam.models.fourier_features`).
+    penalty : float
+        Ridge penalty ``lam >= 0`` (convention ``(X^T X + n lam I)^{-1} X^T y``).
+
+    Returns
+    -------
+    ndarray of shape (p,)
+        The weights.
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
+    penalty = as_float(penalty, "penalty", minimum=0.0)
+    X = fourier_features(x, p)
+    return ridge(X, y, penalty) if penalty > 0 else min_norm_least_squares(X, y)
+
+
+_QUAD_X = -1.0 + (np.arange(N_QUAD) + 0.5) * (2.0 / N_QUAD)
+_QUAD_CACHE: dict[str, np.ndarray] = {}
+
+
+def _quad_features() -> np.ndarray:
+    if "features" not in _QUAD_CACHE:
+        _QUAD_CACHE["features"] = fourier_features(_QUAD_X, P_MAX)
+        _QUAD_CACHE["target"] = toy_target(_QUAD_X)
+    return _QUAD_CACHE["features"]
+
+
+def _grid_features() -> np.ndarray:
+    if "grid" not in _QUAD_CACHE:
+        _QUAD_CACHE["grid"] = fourier_features(_GRID, P_MAX)
+    return _QUAD_CACHE["grid"]
+
+
+def toy_risk(w, noise: float = NOISE) -> float:
+    """Risk (test MSE including noise) of the weights ``w`` on the toy problem.
+
+    ``R(w) = noise^2 + E_x (f(x) - <phi(x), w>)^2`` with ``x ~ U[-1, 1]``, the expectation computed
+    with a midpoint rule on :data:`N_QUAD` points (accurate to far more digits than any figure
+    shows for the fits of this module).
+
+    Parameters
+    ----------
+    w : array_like of shape (p,), p <= P_MAX
+    noise : float
+        Label noise standard deviation.
+
+    Returns
+    -------
+    float
+    """
+    w = as_float_array(w, "w", ndim=1)
+    if w.size > P_MAX:
+        raise ValueError(f"w may have at most P_MAX = {P_MAX} weights, got {w.size}")
+    noise = as_float(noise, "noise", minimum=0.0)
+    F = _quad_features()
+    return float(noise**2 + np.mean((_QUAD_CACHE["target"] - F[:, : w.size] @ w) ** 2))
+
+
+def plot_fit(ax, x, y, p: int, penalty: float = 0.0, ylim=(-3.0, 3.0)) -> np.ndarray:
+    """Draw the fit with ``p`` features on ``ax``: fitted function, truth and training points.
+
+    The title gives ``p``, the training MSE and the risk. The y-range is clipped to ``ylim``
+    (a wild interpolant leaves the frame; the title's risk says by how much it misses).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, y : array_like of shape (n,)
+        Training set (labels assumed to come from :func:`toy_target` for the risk).
+    p : int
+        Number of features, ``1 <= p <= P_MAX``.
+    penalty : float
+        Ridge penalty (0 = min-norm least squares).
+    ylim : pair of float
+        y-range of the panel.
+
+    Returns
+    -------
+    ndarray of shape (p,)
+        The fitted weights.
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    p = as_int(p, "p", minimum=1)
+    if p > P_MAX:
+        raise ValueError(f"p must be at most P_MAX = {P_MAX}, got {p}")
+    w = fit_features(x, y, p, penalty)
+    train = float(np.mean((y - fourier_features(x, p) @ w) ** 2))
+    ax.plot(_GRID, toy_target(_GRID), color=plots.PALETTE["black"], linestyle=":", linewidth=2,
+            label="truth $f(x)$")
+    ax.plot(_GRID, _grid_features()[:, :p] @ w, color=plots.COLORS["theory"], label="fit")
+    ax.plot(x, y, "o", color=plots.COLORS["simulation"], markersize=8, label=f"{x.size} training points",
+            zorder=3)
+    ax.set_ylim(*ylim)
+    ax.set_xlim(-1.0, 1.0)
+    ax.set_xlabel("input $x$")
+    ax.set_ylabel("$y$")
+    regime = "p < n" if p < x.size else ("p = n" if p == x.size else "p > n")
+    ax.set_title(f"p = {p} ({regime}): train MSE {train:.3f}, risk {_fmt(toy_risk(w))}", fontsize=13)
+    return w
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3f}" if value < 100 else f"{value:.2g}"
+
+
+def _risk_curve(x, y, penalty: float, cache: dict) -> np.ndarray:
+    key = float(penalty)
+    if key not in cache:
+        F = _quad_features()
+        X = fourier_features(x, P_MAX)
+        target = _QUAD_CACHE["target"]
+        risks = np.empty(_CURVE_PS.size)
+        for i, p in enumerate(_CURVE_PS):
+            w = ridge(X[:, :p], y, key) if key > 0 else min_norm_least_squares(X[:, :p], y)
+            risks[i] = NOISE**2 + np.mean((target - F[:, :p] @ w) ** 2)
+        cache[key] = risks
+    return cache[key]
+
+
+def _selection(description: str, options, value):
+    return W.SelectionSlider(
+        options=options, value=value, description=description, continuous_update=False,
+        layout=_LAYOUT, style=_STYLE,
+    )
+
+
+def make_explorer(x=None, y=None, p: int = 15, penalty: float = 0.0) -> Explorer:
+    """The explorer of lesson 01: sliders for the number of features ``p`` and the ridge penalty.
+
+    Parameters
+    ----------
+    x, y : array_like of shape (n,), optional
+        Training set; default :func:`toy_data` (the lesson's set). The risk panel assumes labels
+        from :func:`toy_target` with noise :data:`NOISE`.
+    p : int
+        Initial number of features, one of :data:`P_CHOICES`.
+    penalty : float
+        Initial ridge penalty, one of the values in :data:`PENALTY_CHOICES`.
+
+    Returns
+    -------
+    Explorer
+        Controls ``p`` and ``lam``. Building it fits nothing; the first draw computes the
+        min-norm risk curve (about 50 small fits) and caches it.
+
+    Examples
+    --------
+    >>> explorer = make_explorer()
+    >>> sorted(explorer.controls)
+    ['lam', 'p']
+    >>> fig = explorer.figure(p=1000, lam=1e-3)   # what a slider move would draw
+    """
+    if x is None and y is None:
+        x, y = toy_data()
+    elif x is None or y is None:
+        raise ValueError("give both x and y, or neither (for the lesson's training set)")
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
+    p = as_int(p, "p", minimum=1)
+    if p not in P_CHOICES:
+        raise ValueError(f"p must be one of P_CHOICES {P_CHOICES}, got {p}")
+    penalty = as_float(penalty, "penalty", minimum=0.0)
+    values = [v for _, v in PENALTY_CHOICES]
+    if penalty not in values:
+        raise ValueError(f"penalty must be one of {values}, got {penalty}")
+    n = x.size
+    cache: dict[float, np.ndarray] = {}
+
+    def draw(p: int, lam: float):
+        fig, (left, right) = plots.new_figure(ncols=2, width=7.0, height=5.0)
+        w = plot_fit(left, x, y, p, lam)
+        left.legend(loc="lower right", fontsize=11, frameon=True, framealpha=0.9, edgecolor="none")
+        base = _risk_curve(x, y, 0.0, cache)
+        right.plot(_CURVE_PS, base, color=plots.COLORS["threshold"], linewidth=2, label="min-norm (λ = 0)")
+        if lam > 0:
+            right.plot(_CURVE_PS, _risk_curve(x, y, lam, cache), color=plots.COLORS["ridge"],
+                       label=f"ridge λ = {lam:g}")
+        risk = toy_risk(w)
+        if risk <= _Y_TOP:
+            right.plot([p], [risk], "o", color=plots.COLORS["simulation"], markersize=10,
+                       label=f"current fit (p = {p})", zorder=3)
+        else:  # off the chart: an arrow at the top edge
+            right.plot([p], [0.7 * _Y_TOP], "^", color=plots.COLORS["simulation"], markersize=12,
+                       label=f"current fit (p = {p}), risk {_fmt(risk)}: off the chart", zorder=3)
+        plots.mark_threshold(right, at=n, label=f"p = n = {n}")
+        right.axhline(NOISE**2, color=plots.PALETTE["black"], linestyle=":", linewidth=1.5,
+                      label="noise floor σ²")
+        plots.finish(right, "number of features p", "risk (test MSE incl. noise)",
+                     title=None, logx=True, logy=True, ylim=(0.02, _Y_TOP),
+                     legend=False)
+        # Plain tick labels and no minor ticks: log axes with mathtext labels are the slowest part
+        # of a redraw.
+        right.minorticks_off()
+        right.set_xticks([1, 10, 100, 1000], ["1", "10", "100", "1000"])
+        right.set_yticks([0.1, 1, 10, 100, 1000], ["0.1", "1", "10", "100", "1000"])
+        right.set_title("risk vs p (y-axis clipped)", fontsize=13)
+        right.legend(loc="center right", fontsize=10)
+        return fig
+
+    controls = {
+        "p": _selection("features p", list(P_CHOICES), p),
+        "lam": _selection("ridge penalty λ", list(PENALTY_CHOICES), penalty),
+    }
+    return Explorer(draw, controls)
