@@ -40,15 +40,17 @@ def _incorrect(task, answer, *fragments):
 
 
 @pytest.mark.parametrize("task", ALL_TASKS, ids=lambda t: t.name)
-def test_ellipsis_and_none_are_not_attempted(task):
+def test_ellipsis_is_not_attempted_and_none_is_incorrect(task):
     assert task.evaluate(...).status == NOT_ATTEMPTED
-    assert task.evaluate(None).status == NOT_ATTEMPTED
+    # None is not the stub (the stubs are `...` and `raise NotImplementedError`): it is a mistake
+    assert task.evaluate(None).status == INCORRECT
 
 
 @pytest.mark.parametrize("task", FUNCTION_TASKS, ids=lambda t: t.name)
 def test_stub_functions_are_not_attempted(task):
     assert task.evaluate(_raises_not_implemented).status == NOT_ATTEMPTED
-    assert task.evaluate(_returns_none).status == NOT_ATTEMPTED
+    # a body that forgot its `return` is told so
+    _incorrect(task, _returns_none, "None")
 
 
 # --- reference solutions -------------------------------------------------------------------------
