@@ -44,58 +44,61 @@ def test_prefix_solve_stack_per_size_penalties():
     assert not np.allclose(fits[2], fits[3])  # the penalty is applied per size
 
 
-# ---------------------------------------------------------------- fast_prefix_sweep
+# ---------------------------------------------------------------- prefix_sweep
 
-def test_fast_sweep_equals_prefix_sweep_on_the_same_draws():
-    # With max(ps) = d and one chunk, both functions consume the random stream identically.
+def test_prefix_sweep_equals_svd_fits_on_the_same_draws():
+    # Re-draw the sweep's training sets from the same seed and fit each prefix by SVD.
     problem = models.spiked_problem(60, 5, spike=1.0, bulk=0.2, noise_var=0.3)
-    ps = [3, 20, 40, 60]
+    ps = [3, 20, 29, 30, 40, 60]  # 29 and 30 go through the SVD branch (within two of n = 30)
     for penalty in (0.0, 0.1):
-        slow = experiments.prefix_sweep(problem, 30, ps, trials=8, seed=5, penalty=penalty)
-        fast = experiments.fast_prefix_sweep(problem, 30, ps, trials=8, seed=5, penalty=penalty)
-        np.testing.assert_allclose(fast.values, slow.values, rtol=1e-8)
-        np.testing.assert_array_equal(fast.x, slow.x)
+        sweep = experiments.prefix_sweep(problem, 30, ps, trials=8, seed=5, penalty=penalty)
+        rng = np.random.default_rng(5)
+        X = rng.standard_normal((8, 30, 60)) * np.sqrt(problem.eigs)
+        y = X @ problem.beta + np.sqrt(problem.effective_noise(60)) * rng.standard_normal((8, 30))
+        for j, p in enumerate(ps):
+            expected = problem.risk(fit.ridge(X[:, :, :p], y, penalty))
+            np.testing.assert_allclose(sweep.values[:, j], expected, rtol=1e-6)
 
 
-def test_fast_sweep_is_seeded_and_keeps_the_order_of_sizes():
+def test_prefix_sweep_is_seeded_and_keeps_the_order_of_sizes():
     problem = models.weak_features_problem(80, 0.25, rng=1)
-    a = experiments.fast_prefix_sweep(problem, 20, [50, 5, 10], trials=6, seed=3)
-    b = experiments.fast_prefix_sweep(problem, 20, [50, 5, 10], trials=6, seed=3)
+    a = experiments.prefix_sweep(problem, 20, [50, 5, 10], trials=6, seed=3)
+    b = experiments.prefix_sweep(problem, 20, [50, 5, 10], trials=6, seed=3)
     np.testing.assert_array_equal(a.values, b.values)
     assert a.x.tolist() == [50.0, 5.0, 10.0] and a.values.shape == (6, 3)
 
 
-def test_fast_sweep_reference_b_against_exact_formula():
+def test_prefix_sweep_reference_b_against_exact_formula():
     # THEORY reference B; ps stop below d, so the left-out features enter as folded-in noise.
     problem = models.weak_features_problem(400, 0.25, rng=9)
     ps = np.array([20, 50, 150, 300])
-    sim = experiments.fast_prefix_sweep(problem, 100, ps, trials=200, seed=21)
+    sim = experiments.prefix_sweep(problem, 100, ps, trials=200, seed=21)
     formula = theory.prefix_risk(problem.beta, 0.25, 100, ps)
     assert np.all(np.abs(sim.mean - formula) < 4 * sim.sem)
 
 
-def test_fast_sweep_ridge_against_asymptotic_formula():
+def test_prefix_sweep_ridge_against_asymptotic_formula():
     problem = models.weak_features_problem(300, 0.25, rng=2)
     ps = np.array([50, 100, 200, 300])
     for penalty in (0.1, theory.isotropic_optimal_ridge(problem.beta, 0.25, 100, ps)):
-        sim = experiments.fast_prefix_sweep(problem, 100, ps, trials=100, seed=8, penalty=penalty)
+        sim = experiments.prefix_sweep(problem, 100, ps, trials=100, seed=8, penalty=penalty)
         formula = theory.ridge_risk(problem.eigs, problem.beta, 0.25, 100, ps, penalty)
         # asymptotic formula at n = 100: 4 s.e. plus a 2% finite-size allowance
         assert np.all(np.abs(sim.mean - formula) < 4 * sim.sem + 0.02 * formula)
 
 
-def test_fast_sweep_validation():
+def test_prefix_sweep_validation():
     problem = models.isotropic_problem(20)
     with pytest.raises(TypeError, match="problem must be a LinearProblem"):
-        experiments.fast_prefix_sweep("problem", 10, [5])
+        experiments.prefix_sweep("problem", 10, [5])
     with pytest.raises(ValueError, match="at most d = 20"):
-        experiments.fast_prefix_sweep(problem, 10, [25])
+        experiments.prefix_sweep(problem, 10, [25])
     with pytest.raises(ValueError, match="one entry per size"):
-        experiments.fast_prefix_sweep(problem, 10, [5, 8], penalty=[0.1, 0.2, 0.3])
+        experiments.prefix_sweep(problem, 10, [5, 8], penalty=[0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="non-negative"):
-        experiments.fast_prefix_sweep(problem, 10, [5], penalty=-1.0)
+        experiments.prefix_sweep(problem, 10, [5], penalty=-1.0)
     with pytest.raises(ValueError, match="trials must be at least 1"):
-        experiments.fast_prefix_sweep(problem, 10, [5], trials=0)
+        experiments.prefix_sweep(problem, 10, [5], trials=0)
 
 
 # ---------------------------------------------------------------- prefix_weights

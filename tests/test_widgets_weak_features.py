@@ -77,7 +77,7 @@ def test_callback_never_simulates(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("the explorer callback must not fit or simulate")
 
-    for name in ("prefix_sweep", "fast_prefix_sweep", "prefix_weights"):
+    for name in ("prefix_sweep", "prefix_weights"):
         monkeypatch.setattr(experiments, name, forbidden)
     for name in ("min_norm_least_squares", "ridge"):
         monkeypatch.setattr(fit, name, forbidden)

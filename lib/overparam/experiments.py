@@ -13,13 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import as_float, as_float_array, as_generator, as_int, as_int_array
-from .fit import min_norm_least_squares, ridge
+from .fit import min_norm_least_squares
 from .models import LinearProblem, isotropic_problem
 
 __all__ = [
     "Summary",
     "summarize",
     "prefix_sweep",
+    "prefix_weights",
     "isotropic_sweep",
     "isotropic_bias_variance_sweep",
     "smallest_singular_value_sweep",
@@ -101,46 +102,6 @@ def _check_common(n, trials, seed):
     trials = as_int(trials, "trials", minimum=1)
     rng = as_generator(seed)
     return n, trials, rng
-
-
-def prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty: float = 0.0) -> Summary:
-    """Risk of min-norm (or ridge) least squares on the first ``p`` features, for each ``p``.
-
-    A fixed problem and a growing model (lesson 03): each trial draws one training set of all
-    ``d`` features and fits every prefix on it.
-
-    Parameters
-    ----------
-    problem : LinearProblem
-    n : int
-        Training samples.
-    ps : array_like of int
-        Model sizes, ``1 <= p <= d``.
-    trials : int
-        Independent training sets.
-    seed : int or numpy.random.Generator
-    penalty : float
-        Ridge penalty (0 = min-norm least squares).
-
-    Returns
-    -------
-    Summary
-        Exact risk (test MSE including noise) per trial and size.
-    """
-    if not isinstance(problem, LinearProblem):
-        raise TypeError(f"problem must be a LinearProblem, got {type(problem).__name__}")
-    n, trials, rng = _check_common(n, trials, seed)
-    ps = as_int_array(ps, "ps", minimum=1)
-    if ps.max() > problem.d:
-        raise ValueError(f"every p must be at most d = {problem.d}, got {ps.max()}")
-    penalty = as_float(penalty, "penalty", minimum=0.0)
-    X = rng.standard_normal((trials, n, problem.d)) * np.sqrt(problem.eigs)
-    y = X @ problem.beta + np.sqrt(problem.noise_var) * rng.standard_normal((trials, n))
-    risks = np.empty((trials, ps.size))
-    for j, p in enumerate(ps):
-        W = ridge(X[:, :, :p], y, penalty) if penalty > 0 else min_norm_least_squares(X[:, :, :p], y)
-        risks[:, j] = problem.risk(W)
-    return Summary(x=ps.astype(float), values=risks)
 
 
 def _isotropic_draws(n, p, trials, rng, signal, noise_var):
@@ -269,7 +230,11 @@ def _prefix_solve_stack(X: np.ndarray, y: np.ndarray, ps: np.ndarray, penalties:
     """
     trials, n, _ = X.shape
     out = [None] * ps.size
-    under = np.flatnonzero(ps < n)
+    near = (penalties == 0) & (np.abs(ps - n) <= 2)
+    for j in np.flatnonzero(near):
+        out[j] = min_norm_least_squares(X[:, :, : int(ps[j])], y)
+    ps = np.where(near, -1, ps)  # handled: keep them out of both branches below
+    under = np.flatnonzero((ps >= 0) & (ps < n))
     if under.size:
         m = int(ps[under].max())
         Xm = X[:, :, :m]
@@ -283,7 +248,7 @@ def _prefix_solve_stack(X: np.ndarray, y: np.ndarray, ps: np.ndarray, penalties:
     if over.size:
         G = np.zeros((trials, n, n))
         done = 0
-        for j in over[np.argsort(ps[over], kind="stable")]:
+        for j in over[np.argsort(ps[over], kind="stable")]:  # growing prefixes share one Gram
             p = int(ps[j])
             if p > done:
                 block = X[:, :, done:p]
@@ -327,10 +292,11 @@ def _prefix_fit_chunks(problem: LinearProblem, n: int, ps, trials: int, seed, pe
 def prefix_weights(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty=0.0) -> list:
     """Fitted weights of min-norm (or ridge) least squares on the first ``p`` features, each ``p``.
 
-    Each trial draws one training set and fits every prefix on it (as :func:`prefix_sweep`), but
-    the fits go through the normal equations — a ``p x p`` system below the threshold, an
-    ``n x n`` Gram system above it, the Gram matrices accumulated over growing prefixes — which is
-    about ten times faster than one SVD per fit. Features beyond ``max(ps)`` enter as the extra
+    Each trial draws one training set and fits every prefix on it (as :func:`prefix_sweep`). The
+    fits go through the normal equations — a ``p x p`` system below the threshold, an ``n x n``
+    Gram system above it, the Gram matrices accumulated over growing prefixes — which is about ten
+    times faster than one SVD per fit; min-norm fits within two of ``n`` use the SVD, since the
+    normal equations square an already large condition number there. Features beyond ``max(ps)`` enter as the extra
     label noise they are equivalent to. Use it to average fitted coefficients over many trials
     (lesson 03: the mean of min-norm weights is the population ridge solution with penalty zeta).
 
@@ -340,8 +306,8 @@ def prefix_weights(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0,
     n : int
         Training samples.
     ps : array_like of int
-        Model sizes, ``1 <= p <= d``. With ``penalty = 0``, sizes within one of ``n`` give the
-        (numerically fragile, heavy-tailed) fits at the interpolation peak; avoid them.
+        Model sizes, ``1 <= p <= d``. With ``penalty = 0``, fits near ``p = n`` are heavy-tailed
+        (the interpolation peak).
     trials : int
         Independent training sets.
     seed : int or numpy.random.Generator
@@ -367,24 +333,23 @@ def prefix_weights(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0,
     return [Summary(x=np.arange(1.0, p + 1), values=W) for p, W in zip(ps, weights)]
 
 
-__all__.append("prefix_weights")
 
 
-def fast_prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty=0.0) -> Summary:
-    """Risk of min-norm (or ridge) least squares on the first ``p`` features, for each ``p`` — fast.
+def prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, penalty=0.0) -> Summary:
+    """Risk of min-norm (or ridge) least squares on the first ``p`` features, for each ``p``.
 
-    Same experiment and result as :func:`prefix_sweep` (exact population risk, test MSE including
-    noise, per trial and size), computed through the normal equations as in
-    :func:`prefix_weights`: about ten times faster, which makes 300-trial sweeps affordable in a
-    lesson. The random draws differ from :func:`prefix_sweep`'s, so the numbers agree only in
-    distribution.
+    A fixed problem and a growing model (lesson 03): each trial draws one training set and fits
+    every prefix on it, then measures the exact population risk (test MSE including noise), so no
+    test set adds noise. The fits go through the normal equations as in :func:`prefix_weights`
+    (about ten times faster than one SVD per fit, which makes 300-trial sweeps affordable in a
+    lesson); min-norm fits within two of the threshold ``p = n`` use the SVD instead.
 
     Parameters
     ----------
     problem : LinearProblem
     n : int
     ps : array_like of int
-        Model sizes (with ``penalty = 0`` avoid ``p`` within one of ``n``).
+        Model sizes, ``1 <= p <= d``.
     trials : int
     seed : int or numpy.random.Generator
     penalty : float or array_like
@@ -397,7 +362,7 @@ def fast_prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed
     Examples
     --------
     >>> from overparam import models
-    >>> s = fast_prefix_sweep(models.isotropic_problem(40, noise_var=0.25), n=20, ps=[5, 40], trials=50)
+    >>> s = prefix_sweep(models.isotropic_problem(40, noise_var=0.25), n=20, ps=[5, 40], trials=50)
     >>> s.values.shape
     (50, 2)
     """
@@ -406,4 +371,3 @@ def fast_prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed
     return Summary(x=ps.astype(float), values=risks)
 
 
-__all__.append("fast_prefix_sweep")
