@@ -78,3 +78,9 @@ def test_expect_number():
 def test_grader_must_be_callable():
     with pytest.raises(TypeError, match="grader must be callable"):
         Check("t", "x.t", None, "h", "ref")
+
+
+def test_passes_guards_cells_that_use_the_answer():
+    assert TASK.passes(_reference) is True
+    assert TASK.passes(_stub) is False and TASK.passes(...) is False
+    assert TASK.passes(lambda x: 3 * x) is False

@@ -184,6 +184,16 @@ class Check:
             )
         return Result(CORRECT, f"✔ {self.label}: correct.")
 
+    def passes(self, answer) -> bool:
+        """True when ``answer`` is correct; use it to guard a cell that plots the learner's answer.
+
+        Examples
+        --------
+        >>> # if ex02.task1.passes(isotropic_excess_risk): draw_it()
+        >>> # else: print("Complete Task 1 to see your curve here.")
+        """
+        return self.evaluate(answer).status == CORRECT
+
     def check(self, answer) -> None:
         """Grade ``answer`` and print the outcome."""
         print(self.evaluate(answer).message)
