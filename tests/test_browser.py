@@ -73,6 +73,7 @@ def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lab")
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTER_RUNTIME_DIR=str(folder / "runtime"))
+    env.pop("MPLBACKEND", None)  # kernels must use the inline backend, as a learner's do (CI sets Agg)
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",

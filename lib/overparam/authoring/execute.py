@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 __all__ = ["execute_notebook", "normalize_notebook", "KERNELSPEC"]
 
@@ -33,27 +32,20 @@ def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
     """Execute the notebook at ``path`` in place (in its own folder) and return the seconds taken.
 
+    The kernel is ``ipykernel`` on the Python running this command, with the inline matplotlib
+    backend whatever ``MPLBACKEND`` says (see :mod:`overparam.authoring.kernel`), so the stored
+    outputs are what a learner's JupyterLab and the tests produce.
+
     Raises
     ------
     nbclient.exceptions.CellExecutionError
         If a cell raises (unless the cell is tagged ``raises-exception``).
     """
-    import time
+    from .kernel import run_notebook
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-        record_timing=False,
-        store_widget_state=False,
-    )
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
+    seconds = run_notebook(nb, path.parent, timeout=timeout)
     normalize_notebook(nb)
     nbformat.write(nb, path)
     return seconds
