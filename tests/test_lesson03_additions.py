@@ -69,7 +69,7 @@ def test_prefix_sweep_is_seeded_and_keeps_the_order_of_sizes():
 
 
 def test_prefix_sweep_reference_b_against_exact_formula():
-    # THEORY reference B; ps stop below d, so the left-out features enter as folded-in noise.
+    # reference B of overparam.theory; ps stop below d, so the left-out features enter as folded-in noise.
     problem = models.weak_features_problem(400, 0.25, rng=9)
     ps = np.array([20, 50, 150, 300])
     sim = experiments.prefix_sweep(problem, 100, ps, trials=200, seed=21)
@@ -110,7 +110,7 @@ def test_prefix_weights_shapes_and_feature_numbers():
 
 
 def test_average_minnorm_is_population_ridge_zeta_and_sample_ridge_is_kappa():
-    # THEORY §3: E[min-norm] ~ (Sigma + zeta I)^-1 Sigma beta; sample ridge with lambda = zeta
+    # E[min-norm] ~ (Sigma + zeta I)^-1 Sigma beta; sample ridge with lambda = zeta
     # lands on the population ridge solution with the larger penalty kappa(zeta).
     problem = models.spiked_problem(600, 20, spike=1.0, bulk=0.05, noise_var=0.25)
     n, p = 100, 300

@@ -1,8 +1,8 @@
-"""Theory functions against closed forms, limits, THEORY.md reference values and Monte Carlo.
+"""Theory functions against closed forms, limits, the reference values of overparam.theory and Monte Carlo.
 
 Monte Carlo tolerances: a simulated mean must fall within 4 standard errors of the *exact finite-n*
 expectation where one exists (prefix_risk, small_model_risk). Against an *asymptotic* formula we
-allow 4 standard errors plus a stated finite-size allowance (THEORY.md reference C measured gaps of
+allow 4 standard errors plus a stated finite-size allowance (reference C measured gaps of
 1-3% at n = 100).
 """
 
@@ -87,7 +87,7 @@ def tail_at(beta, p, noise):
 
 
 def test_reference_b_simulation_within_stated_error():
-    # THEORY reference B: d = 400, n = 100, sigma = 0.5, beta_i iid N(0, 1/d) fixed by a seed.
+    # reference B: d = 400, n = 100, sigma = 0.5, beta_i iid N(0, 1/d) fixed by a seed.
     problem = models.weak_features_problem(400, 0.25, rng=7)
     ps = np.array([20, 50, 150, 300, 400])
     sim = experiments.prefix_sweep(problem, 100, ps, trials=150, seed=3)
@@ -205,7 +205,7 @@ def test_reference_c_oracle_and_small_model():
     assert oracle == pytest.approx([0.433, 0.311, 0.396], abs=1e-3)
     small = theory.small_model_risk(problem.eigs, problem.beta, 0.1, 100, np.arange(80))
     assert small == pytest.approx(0.521, abs=1e-3)
-    assert 0.1 * 100 / 20 == pytest.approx(0.5)  # the asymptotic small-model value of THEORY
+    assert 0.1 * 100 / 20 == pytest.approx(0.5)  # the asymptotic small-model value sigma_S^2 n / (n - s)
 
 
 def test_oracle_monte_carlo_reference_c():

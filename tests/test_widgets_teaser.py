@@ -1,4 +1,4 @@
-"""Lesson 00's teaser explorer: THEORY reference C and its generalization to other s and noise."""
+"""Lesson 00's teaser explorer: reference C of overparam.theory and its generalization to other s and noise."""
 
 import numpy as np
 import pytest
@@ -33,7 +33,7 @@ def test_curves_reproduce_reference_c_numbers():
     # the best pruned risk beyond the threshold beats the small model by roughly 40 %
     over = c["p"] > teaser.N
     assert 0.55 < np.min(c["pruned"][over]) / c["small"] < 0.62
-    # ... but a tuned ridge on the small model does at least as well (THEORY §5)
+    # ... but a tuned ridge on the small model does at least as well (lesson 00's honest baseline)
     assert c["small_ridge"] <= np.min(c["pruned"][over])
 
 

@@ -114,7 +114,7 @@ def _isotropic_draws(n, p, trials, rng, signal, noise_var):
 def isotropic_sweep(n: int, ps, signal: float = 1.0, noise_var: float = 0.25, trials: int = 20, seed=0) -> Summary:
     """Risk of min-norm least squares in the isotropic model, one problem per size (lesson 02).
 
-    For each ``p`` the problem has ``Sigma = I_p`` and ``||beta||^2 = signal`` (THEORY §1), so the
+    For each ``p`` the problem has ``Sigma = I_p`` and ``||beta||^2 = signal`` (Hastie et al. 2022; lesson 02), so the
     signal does not grow with the model; compare with :func:`overparam.theory.isotropic_risk`.
 
     Returns

@@ -85,7 +85,7 @@ def min_norm_least_squares(X, y, rcond: float | None = None) -> np.ndarray:
 def ridge(X, y, penalty: float) -> np.ndarray:
     """Ridge regression ``w = (X^T X + n * penalty * I)^{-1} X^T y``.
 
-    The penalty convention matches THEORY §3: minimizing
+    The course's penalty convention (lesson 01): minimizing
     ``(1/n)||y - X w||^2 + penalty * ||w||^2``. ``penalty = 0`` gives min-norm least squares.
 
     Parameters

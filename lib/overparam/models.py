@@ -7,7 +7,7 @@ A *problem* is a universe of ``d`` features in a fixed order, with independent G
 
 A model of size ``p`` uses the first ``p`` features; the features it leaves out act as extra noise
 (see :meth:`LinearProblem.effective_noise`). Risk is always the test mean squared error
-*including* the label noise, as in the course's THEORY notes.
+*including* the label noise, everywhere in the course.
 
 Introduced in lesson 01 (sampling, exact risk) and used in every later lesson.
 """
@@ -177,7 +177,7 @@ def isotropic_problem(d: int, signal: float = 1.0, noise_var: float = 0.25) -> L
     d : int
         Number of features.
     signal : float
-        ``||beta||^2`` (``r^2`` in THEORY §1).
+        ``||beta||^2`` (``r^2`` in lesson 02).
     noise_var : float
         Label noise variance ``sigma^2``.
 
@@ -241,7 +241,7 @@ def spiked_problem(d: int, k: int, spike: float, bulk: float, noise_var: float) 
 
 
 def pruning_showcase_problem(d: int = 1000) -> LinearProblem:
-    """The pruning showcase of THEORY reference C (lesson 00's teaser, Part III).
+    """The pruning showcase, reference C of :mod:`overparam.theory` (lesson 00's teaser, Part III).
 
     Features 1..80 have variance 1 and coefficient ``1/sqrt(80)``; features 81..d have variance
     0.05 and no signal; noise variance 0.1. With ``n = 100`` training samples, least squares on the

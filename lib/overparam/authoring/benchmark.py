@@ -126,7 +126,7 @@ def _measure_notebook(root: Path, path: Path) -> dict:
 
 
 def _reference_problem():
-    """THEORY.md reference C (d = 1000): the problem the course's curves are drawn for."""
+    """Reference C of :mod:`overparam.theory` (d = 1000): the problem the course's curves are drawn for."""
     import numpy as np
 
     d, s, n = 1000, 80, 100
