@@ -66,7 +66,11 @@ def _benchmark(paths: list[Path], output: Path | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m overparam.authoring", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m overparam.authoring",
+        description=sys.modules[__package__].__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("execute", help="re-execute notebooks in place (default: lessons and solutions)")
     ex.add_argument("paths", nargs="*", type=Path)
