@@ -42,8 +42,8 @@ def test_value_stub_is_not_attempted():
 
 
 def test_half_answered_value_is_incorrect():
-    assert "best_excess" in message(ex02.task4, (2.0, ...))
-    assert "gamma_star" in message(ex02.task4, (..., 0.75))
+    assert "best_excess" in message(ex02.task4, (10 / 7, ...))
+    assert "gamma_star" in message(ex02.task4, (..., 0.51))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -82,6 +82,43 @@ def test_task1_bias_over_gamma():
 def test_task1_variance_without_gamma():
     wrong = lambda g, s, v: _excess(g, s, v, var_below=lambda g, v: v / (1 - g))
     assert "gamma < 1" in message(ex02.task1, wrong)
+
+
+def test_task1_noise_level_for_noise_variance_names_the_factor():
+    """A learner who writes sigma = sqrt(noise_var) where sigma^2 belongs: the message names the factor."""
+    wrong = lambda g, s, v: _excess(g, s, v, var_below=lambda g, v: np.sqrt(v) * g / (1 - g))
+    text = message(ex02.task1, wrong)
+    assert "gamma < 1" in text and "noise LEVEL sigma" in text and "factor" in text
+
+    def sqrt_everywhere(gamma, signal, noise_var):
+        return _excess(gamma, signal, np.sqrt(noise_var))
+
+    text = message(ex02.task1, sqrt_everywhere)
+    assert "noise LEVEL sigma" in text and "sqrt(noise_var)" in text
+
+    def only_above(gamma, signal, noise_var):  # right below the threshold, sigma above it
+        gamma = np.asarray(gamma, dtype=float)
+        right = _excess(gamma, signal, noise_var)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            above = signal * (1 - 1 / gamma) + np.sqrt(noise_var) / (gamma - 1)
+        return np.where(gamma > 1, above, right)
+
+    text = message(ex02.task1, only_above)
+    assert "gamma > 1" in text and "noise LEVEL sigma" in text
+
+
+def test_task1_squared_noise_variance_and_other_factors():
+    squared = lambda g, s, v: _excess(g, s, v, var_below=lambda g, v: v**2 * g / (1 - g))
+    assert "noise_var squared" in message(ex02.task1, squared)
+    tripled = lambda g, s, v: _excess(g, s, v, var_below=lambda g, v: 3 * v * g / (1 - g))
+    text = message(ex02.task1, tripled)
+    assert "3 times" in text and "noise factor" in text
+
+
+def test_task1_signal_level_for_signal_variance():
+    wrong = lambda g, s, v: _excess(g, s, v, bias_fn=lambda g, s: np.sqrt(s) * (1 - 1 / g))
+    text = message(ex02.task1, wrong)
+    assert "gamma > 1" in text and "r = sqrt(signal)" in text
 
 
 def test_task1_risk_including_noise():
@@ -250,14 +287,42 @@ def test_task3_wrong_shape_and_type():
 # ------------------------------------------------------------------------------------------------
 
 
+# r^2 = 1, sigma^2 = 0.09: r = 1, sigma = 0.3, gamma* = 10/7, excess 2 r sigma - sigma^2 = 0.51
+R, SIGMA = 1.0, 0.3
+GAMMA_STAR, BEST = R / (R - SIGMA), 2 * R * SIGMA - SIGMA**2
+
+
+def test_task4_values():
+    assert GAMMA_STAR == pytest.approx(10 / 7) and BEST == pytest.approx(0.51)
+
+
 def test_task4_reference_and_a_grid_minimum_pass():
-    r, sigma = 1.0, 0.5
-    assert status(ex02.task4, (r / (r - sigma), 2 * r * sigma - sigma**2)) == CORRECT
+    assert status(ex02.task4, (GAMMA_STAR, BEST)) == CORRECT
     grid = np.linspace(1.01, 10, 900)  # spacing 0.01: the numerical route is accepted
-    excess = ex02.isotropic_excess_risk(grid, 1.0, 0.25)
+    excess = ex02.isotropic_excess_risk(grid, 1.0, 0.09)
     best = int(np.argmin(excess))
     assert status(ex02.task4, (grid[best], excess[best])) == CORRECT
-    assert status(ex02.task4, [np.float64(2.0), np.float64(0.75)]) == CORRECT
+    assert status(ex02.task4, [np.float64(GAMMA_STAR), np.float64(BEST)]) == CORRECT
+    assert status(ex02.task4, (1.43, 0.51)) == CORRECT  # rounded to two decimals
+
+
+def test_task4_tolerances_match_the_statement():
+    """The statement: gamma* within 0.5 %, the excess risk within 0.1 % (bounds included)."""
+    for factor in (1.005, 0.995):
+        assert status(ex02.task4, (GAMMA_STAR * factor, BEST)) == CORRECT
+    for factor in (1.006, 0.994):
+        assert status(ex02.task4, (GAMMA_STAR * factor, BEST)) == INCORRECT
+    for factor in (1.001, 0.999):
+        assert status(ex02.task4, (GAMMA_STAR, BEST * factor)) == CORRECT
+    for factor in (1.0015, 0.9985):
+        assert status(ex02.task4, (GAMMA_STAR, BEST * factor)) == INCORRECT
+
+
+def test_task4_the_lessons_setting_is_not_the_answer():
+    """Lesson 02 prints gamma* = 2 and 0.75 for sigma^2 = 0.25; this task uses another noise level."""
+    text = message(ex02.task4, (2.0, 0.75))
+    assert "sigma^2 = 0.25" in text and "0.09" in text
+    assert "sigma^2 = 0.25" in message(ex02.task4, (GAMMA_STAR, 0.75))
 
 
 def test_task4_variance_alone():
@@ -266,16 +331,18 @@ def test_task4_variance_alone():
 
 
 def test_task4_variance_in_place_of_level():
-    sigma2 = 0.25
+    sigma2 = 0.09
     gamma_wrong = 1.0 / (1.0 - sigma2)
     assert "VARIANCE" in message(ex02.task4, (gamma_wrong, 2 * sigma2 - sigma2**2))
-    assert "VARIANCE" in message(ex02.task4, (2.0, 2 * sigma2 - sigma2**2))
+    assert "VARIANCE" in message(ex02.task4, (GAMMA_STAR, 2 * sigma2 - sigma2**2))
 
 
 def test_task4_other_mistakes():
-    assert "EXCESS" in message(ex02.task4, (2.0, 1.0))          # risk including noise
-    assert "one of the two terms" in message(ex02.task4, (2.0, 0.25))
+    assert "EXCESS" in message(ex02.task4, (GAMMA_STAR, BEST + 0.09))      # risk including noise
+    assert "one of the two terms" in message(ex02.task4, (GAMMA_STAR, 0.21))  # variance at gamma*
+    assert "one of the two terms" in message(ex02.task4, (GAMMA_STAR, 0.30))  # bias at gamma*
     assert "gamma > 1" in message(ex02.task4, (0.5, 0.25))
+    assert "not the minimizer" in message(ex02.task4, (3.0, 0.8))
 
 
 def test_task4_wrong_shape_and_type():
@@ -300,9 +367,19 @@ def test_hint_and_solution_print(task, capsys):
 
 
 def test_incorrect_messages_do_not_reveal_the_task4_answer():
-    for wrong in [(np.inf, 0.0), (4 / 3, 0.4375), (2.0, 1.0), (2.0, 0.25), (3.0, 0.8)]:
+    wrong_answers = [(np.inf, 0.0), (1 / 0.91, 0.1719), (2.0, 0.75), (GAMMA_STAR, 0.6), (GAMMA_STAR, 0.21),
+                     (3.0, 0.8), (1e6, 1.0), (0.5, 0.25)]
+    for wrong in wrong_answers:
         text = message(ex02.task4, wrong)
-        assert "0.75" not in text and "= 2 " not in text
+        assert "0.51" not in text and "1.43" not in text and "10/7" not in text and "0.3)" not in text
+
+
+def test_hint_and_reference_use_the_tasks_parameters(capsys):
+    ex02.task4.hint()
+    ex02.task4.solution()
+    out = capsys.readouterr().out
+    assert "0.09" in out and "0.25" not in out
+    assert "slope" in out  # the answer to "which two effects balance?" is one deliberate call away
 
 
 def test_graders_do_not_print_warnings(recwarn):

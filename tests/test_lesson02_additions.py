@@ -24,8 +24,8 @@ def test_break_even_ratio_matches_a_numerical_search(signal, noise_var):
     assert got == pytest.approx(_numerical_break_even(signal, noise_var), abs=2e-4)
 
 
-def test_break_even_ratio_closed_forms_and_reference_a():
-    # r = 1, sigma = 0.5: gamma* = 2 with excess 0.75, the same as gamma = 0.75 (reference A)
+def test_break_even_ratio_closed_forms_and_the_lessons_setting():
+    # r = 1, sigma = 0.5 (lesson 02): gamma* = 2 with excess 0.75, the same as gamma = 0.75
     assert theory.isotropic_break_even_ratio(1.0, 0.25) == pytest.approx(0.75)
     assert theory.isotropic_risk(0.75, 1.0, 0.25) - 0.25 == pytest.approx(theory.isotropic_optimal_ratio(1.0, 0.25)[1])
     # r <= sigma: SNR / (1 + SNR), where the gamma < 1 curve crosses the null risk r^2

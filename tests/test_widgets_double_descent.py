@@ -124,8 +124,15 @@ def test_draw_marks_the_best_ratio_and_the_break_even_ratio():
     assert isinstance(fig, Figure)
     labels = _legend(fig)
     assert any("γ* = 2.00, excess 0.750" in t for t in labels)
-    assert any("threshold at γ = 0.75" in t for t in labels)
+    assert any("threshold at γ₀ = 0.75" in t for t in labels)
     assert "interpolation threshold" in labels
+    # gamma_0 is a white diamond, the star is a star: neither looks like a round simulation marker
+    ax = fig.axes[0]
+    zero = [line for line in ax.lines if "γ₀" in line.get_label()]
+    assert len(zero) == 1 and zero[0].get_marker() == "D" and zero[0].get_markerfacecolor() == "white"
+    assert zero[0].get_xdata()[0] == pytest.approx(0.75)
+    star = [line for line in ax.lines if "γ* =" in line.get_label()]
+    assert len(star) == 1 and star[0].get_marker() == "*"
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert ax.get_ylim() == pytest.approx(dd.Y_LIMITS)

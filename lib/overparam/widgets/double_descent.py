@@ -1,11 +1,13 @@
 """Explorer of lesson 02: isotropic double descent as the noise and the signal change.
 
-The isotropic model of THEORY §1: features ``x ~ N(0, I_p)``, ``||beta||^2 = r^2`` (``signal``),
+The isotropic model of Hastie, Montanari, Rosset & Tibshirani (2022): features ``x ~ N(0, I_p)``, ``||beta||^2 = r^2`` (``signal``),
 label noise ``sigma^2`` (``noise_var``), ``gamma = p / n``, min-norm least squares. The explorer
 draws the asymptotic excess risk and its bias and variance against ``gamma`` for the slider values
 of ``sigma^2`` and ``r^2``, marks the best ratio beyond the threshold
-(:func:`overparam.theory.isotropic_optimal_ratio`) and the underparameterized ratio with the same
-excess risk (:func:`overparam.theory.isotropic_break_even_ratio`).
+(:func:`overparam.theory.isotropic_optimal_ratio`; an orange star with a black outline) and the
+underparameterized ratio ``gamma_0`` with the same excess risk
+(:func:`overparam.theory.isotropic_break_even_ratio`; a white diamond with a black outline at the left
+end of an orange dash-dot line), so that neither is confused with the round simulation markers.
 
 Simulation markers, honestly at every slider setting: for one drawn design ``X`` the excess risk
 averaged over the label noise is ``r^2 b(X) + sigma^2 v(X)`` with ``b(X) = ||(I - P) u||^2``
@@ -173,8 +175,9 @@ def draw(noise_var: float, signal: float, simulation: Summary | None = None, n: 
                 markeredgecolor="black", linestyle="none", zorder=5,
                 label=f"best γ > 1: γ* = {g_star:.2f}, excess {best:.3f}")
         ax.plot([g_zero, g_star], [best, best], color=plots.PALETTE["orange"], linewidth=1.5, linestyle="-.",
-                marker="o", markevery=[0], markersize=8, zorder=5,
-                label=f"same excess below the threshold at γ = {g_zero:.2f}")
+                marker="D", markevery=[0], markersize=9, markerfacecolor="white", markeredgecolor="black",
+                markeredgewidth=1.5, zorder=5,
+                label=f"same excess below the threshold at γ₀ = {g_zero:.2f}")
         verdict = (f"best γ > 1 (excess {best:.3f}) beats the\n"
                    f"γ < 1 models only for {g_zero:.2f} < γ < 1")
     else:
