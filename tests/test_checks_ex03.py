@@ -274,7 +274,26 @@ TASK4_WRONG = {
     "returns-risk": (lambda b, s, n, p: theory.optimal_ridge(np.ones(len(b)), b, s, n, p)[1], "optimal risk"),
     "returns-pair": (lambda b, s, n, p: theory.optimal_ridge(np.ones(len(b)), b, s, n, p), "tuple"),
     "off-by-a-bit": (lambda b, s, n, p: 1.01 * p / n * _sigma_p2(b, s, p) / _signal(b, p), "relative"),
+    # the search route: a grid far too coarse to pin the minimum down
+    "coarse-grid-search": (lambda b, s, n, p: _grid_search(b, s, n, p, np.logspace(-3, 3, 25)), "refine"),
+    # the search route with only the model's own features: the left-out signal no longer counts as noise
+    "search-without-left-out-features": (
+        lambda b, s, n, p: _bounded_search(np.asarray(b)[:p], s, n, p), "sigma_p^2"),
 }
+
+
+def _grid_search(beta, noise_var, n, p, grid):
+    risks = theory.ridge_risk(np.ones(len(beta)), beta, noise_var, n, p, grid)
+    return float(grid[int(np.argmin(risks))])
+
+
+def _bounded_search(beta, noise_var, n, p):
+    from scipy.optimize import minimize_scalar
+
+    def risk(t):
+        return theory.ridge_risk(np.ones(len(beta)), beta, noise_var, n, p, 10.0**t)
+
+    return float(10.0 ** minimize_scalar(risk, bounds=(-6, 4), method="bounded").x)
 
 
 @pytest.mark.parametrize("name", TASK4_WRONG)
@@ -290,6 +309,23 @@ def test_task4_accepts_the_library_optimizer():
         return theory.optimal_ridge(np.ones(len(beta)), beta, noise_var, n, p)[0]
 
     assert _status(ex03.task4, via_library) == CORRECT
+
+
+def test_task4_accepts_a_numerical_search():
+    """Either route counts: a bounded search of theory.ridge_risk, or a fine grid, is correct."""
+    assert _status(ex03.task4, _bounded_search) == CORRECT
+    fine = np.logspace(-3, 3, 3001)
+    assert _status(ex03.task4, lambda b, s, n, p: _grid_search(b, s, n, p, fine)) == CORRECT
+
+
+def test_task4_every_mistake_is_outside_the_tolerance():
+    """Each wrong formula misses the optimum by more than the tolerance on at least one case."""
+    for name, (wrong, _) in TASK4_WRONG.items():
+        if name.startswith("returns-"):
+            continue
+        gaps = [abs(float(wrong(b, s, n, p)) / theory.optimal_ridge(np.ones(b.size), b, s, n, p)[0] - 1)
+                for b, s, n, p in ex03._task4_cases()]
+        assert max(gaps) > 2 * ex03.TASK4_RTOL, name
 
 
 def test_task4_closed_form_matches_the_optimizer_tightly():
@@ -309,7 +345,7 @@ TASK5_WRONG = {
     "inverse-on-beta": (lambda e, b, z: b / (e + z), "not to beta"),
     "eigs-squared": (lambda e, b, z: e**2 / (e**2 + z) * b, "do not square"),
     "eigs-squared-numerator": (lambda e, b, z: e**2 / (e + z) * b, "do not square"),
-    "denominator-squared": (lambda e, b, z: e / (e + z) ** 2 * b, "1/(eigs_i + penalty)"),
+    "denominator-squared": (lambda e, b, z: e / (e + z) ** 2 * b, "denominator"),
     "removed-part": (lambda e, b, z: z / (e + z) * b, "what is left"),
     "inverted": (lambda e, b, z: (e + z) / e * b, "larger than beta"),
     "shrinkage-only": (lambda e, b, z: e / (e + z), "depend on beta"),

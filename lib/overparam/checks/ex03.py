@@ -7,10 +7,11 @@ Five tasks, each graded on the grader's own seeded data (more than one input per
    :func:`overparam.theory.prefix_risk` on both sides of the threshold;
 3. ``choose_ridge_by_validation(X_train, y_train, X_val, y_val, penalties)`` — ridge tuned on a
    validation set, in the course convention ``(X^T X + n lam I)^{-1} X^T y``;
-4. ``optimal_penalty(beta, noise_var, n, p)`` — the closed-form optimal ridge for isotropic
-   features, compared with :func:`overparam.theory.optimal_ridge`;
-5. ``population_ridge(eigs, beta, penalty)`` — ``(Sigma + penalty I)^{-1} Sigma beta``, compared with
-   :func:`overparam.theory.population_ridge_weights`.
+4. ``optimal_penalty(beta, noise_var, n, p)`` — the ridge penalty with the smallest theoretical
+   risk for isotropic features, found by a numerical search or derived in closed form (either is
+   accepted: the value must be within :data:`TASK4_RTOL` of :func:`overparam.theory.optimal_ridge`);
+5. ``population_ridge(eigs, beta, penalty)`` — ``(Sigma + penalty I)^{-1} Sigma beta`` for diagonal
+   ``Sigma``, compared with :func:`overparam.theory.population_ridge_weights`.
 
 Use in the notebook: ``from overparam.checks import ex03`` then ``ex03.task1.check(effective_noise)``.
 """
@@ -24,7 +25,11 @@ import numpy as np
 from .. import theory
 from . import Check, Incorrect, call, expect_array, expect_close, expect_number
 
-__all__ = ["task1", "task2", "task3", "task4", "task5"]
+__all__ = ["task1", "task2", "task3", "task4", "task5", "TASK4_RTOL"]
+
+#: Relative accuracy Task 4 asks for: a bounded scalar search or a closed form reaches it easily,
+#: a fine grid (a few thousand penalties over six decades) too; a coarse grid does not.
+TASK4_RTOL = 5e-3
 
 
 def _quiet_call(fn, *args, what: str = "your function"):
@@ -415,7 +420,16 @@ task3 = Check(
 
 
 def optimal_penalty(beta, noise_var, n, p):
-    """Optimal ridge penalty for a model of the first ``p`` isotropic features (reference)."""
+    """Optimal ridge penalty for a model of the first ``p`` isotropic features (reference).
+
+    Derivation: if the model's coefficients were random, beta_T ~ N(0, (||beta_T||^2 / p) I), and
+    everything the model cannot express were Gaussian noise of variance sigma_p^2, the best
+    estimator would be the posterior mean (X^T X + (sigma_p^2 p / ||beta_T||^2) I)^{-1} X^T y: ridge
+    with n * lambda = sigma_p^2 p / ||beta_T||^2. For isotropic features the ridge risk depends on
+    beta_T only through its norm, so this penalty is also optimal for the fixed beta. (A numerical
+    search over log(lambda) of theory.ridge_risk(np.ones(d), beta, noise_var, n, p, lambda) finds
+    the same number.)
+    """
     beta = np.asarray(beta, dtype=float)
     signal = np.sum(beta[:p] ** 2)  # ||beta_T||^2
     noise = noise_var + np.sum(beta[p:] ** 2)  # sigma_p^2 (isotropic: every lambda_j = 1)
@@ -443,7 +457,8 @@ def _task4_wrong(beta, noise_var, n, p):
     return (
         ((p / n) * noise_var / signal_t, "the features left out of the model add to the noise: use sigma_p^2, not sigma^2"),
         ((p / n) * sigma_p2 / total, "the signal the model can capture is ||beta_T||^2 over its own p features, not all of ||beta||^2"),
-        (sigma_p2 / signal_t, "the optimal penalty grows with the overparameterization ratio gamma = p/n"),
+        (sigma_p2 / signal_t, "the optimal penalty grows with the overparameterization ratio gamma = p/n "
+         "(check how the course convention (X^T X + n*lambda*I) scales the penalty)"),
         ((n / p) * sigma_p2 / signal_t, "check the ratio of sizes: gamma = p/n, not n/p"),
         ((p / n) * signal_t / sigma_p2, "noise-to-signal, not signal-to-noise: more noise calls for more shrinkage"),
     )
@@ -459,16 +474,23 @@ def _grade_task4(fn) -> None:
             )
         value = expect_number(raw, what=f"optimal_penalty(..., n={n}, p={p})")
         expected, best_risk = theory.optimal_ridge(np.ones(beta.size), beta, noise_var, n, p)
-        if np.isclose(value, expected, rtol=1e-4):
+        if np.isclose(value, expected, rtol=TASK4_RTOL, atol=0):
             continue
-        if np.isclose(value, best_risk, rtol=1e-4):
+        if np.isclose(value, best_risk, rtol=TASK4_RTOL, atol=0):
             raise Incorrect("that is the optimal risk; return the penalty that achieves it")
         for wrong, reason in _task4_wrong(beta, noise_var, n, p):
-            if np.isclose(value, wrong, rtol=1e-4):
+            if np.isclose(value, wrong, rtol=TASK4_RTOL, atol=0):
                 raise Incorrect(reason)
+        gap = abs(value - expected) / expected
+        if gap < 0.5:
+            raise Incorrect(
+                f"optimal_penalty(..., n={n}, p={p}) is close but off by a relative {gap:.2g} (allowed "
+                f"{TASK4_RTOL:g}). If you searched numerically, search over log(lambda) and refine around "
+                "the best point; if you derived a formula, compare it with a search at this p"
+            )
         raise Incorrect(
-            f"optimal_penalty(..., n={n}, p={p}) is off by a relative {abs(value - expected) / expected:.2g}; "
-            "compare with theory.optimal_ridge(np.ones(d), beta, noise_var, n, p)[0]"
+            f"optimal_penalty(..., n={n}, p={p}) is off by a relative {gap:.2g}. Check that the risk you "
+            "minimize is that of the model on the first p features, with the left-out features as noise"
         )
 
 
@@ -477,9 +499,13 @@ task4 = Check(
     name="ex03.task4",
     grader=_grade_task4,
     hint=(
-        "For isotropic features the optimal penalty is gamma times noise over signal, where the "
-        "noise is the effective noise sigma_p^2 of Task 1 (eigs all 1) and the signal is "
-        "||beta_T||^2 = sum(beta[:p]**2). Check your value against theory.optimal_ridge."
+        "Two routes. Search: the risk at penalty lam is theory.ridge_risk(np.ones(len(beta)), beta, "
+        "noise_var, n, p, lam), with the full beta so that the left-out features count as noise; "
+        "minimize it over t = log10(lam), for example with scipy.optimize.minimize_scalar(..., "
+        "bounds=(-6, 4), method='bounded'). Derive: in the Bayesian picture of the statement the best "
+        "estimator is a posterior mean, which is ridge whose penalty is (noise variance) / (prior "
+        "variance of one coefficient); identify both for a model of size p, then convert to the "
+        "course convention (X^T X + n*lam*I)^{-1} X^T y."
     ),
     reference=optimal_penalty,
 )
@@ -512,7 +538,7 @@ _TASK5_WRONG = (
     (lambda e, b, z: b / (e + z), "the population ridge solution is (Sigma + penalty I)^{-1} applied to Sigma beta, not to beta"),
     (lambda e, b, z: e**2 / (e**2 + z) * b, "Sigma is diagonal with entries eigs (the variances); do not square them"),
     (lambda e, b, z: e**2 / (e + z) * b, "Sigma beta has entries eigs_i * beta_i; do not square eigs"),
-    (lambda e, b, z: e / (e + z) ** 2 * b, "the inverse of the diagonal matrix Sigma + penalty I has entries 1/(eigs_i + penalty)"),
+    (lambda e, b, z: e / (e + z) ** 2 * b, "(Sigma + penalty I)^{-1} is applied once: check the power of the denominator"),
     (lambda e, b, z: z / (e + z) * b, "you computed what shrinkage removes; return what is left of beta"),
     (lambda e, b, z: (e + z) / e * b, "ridge shrinks each coefficient toward zero; your weights are larger than beta"),
     (lambda e, b, z: e / (e + z), "the result should depend on beta: first Sigma beta, then (Sigma + penalty I)^{-1}"),
@@ -544,8 +570,10 @@ task5 = Check(
     name="ex03.task5",
     grader=_grade_task5,
     hint=(
-        "Sigma = diag(eigs), so Sigma beta is eigs * beta and (Sigma + penalty*I)^{-1} divides "
-        "entry i by eigs[i] + penalty. No matrix needs to be built: one line of elementwise numpy."
+        "Work it out for two features first: Sigma = diag(l1, l2). What is Sigma beta? What is "
+        "Sigma + penalty*I, and what is the inverse of a diagonal matrix? Multiply the two and read "
+        "off coordinate i; then write the same thing with elementwise numpy operations on the "
+        "arrays eigs and beta (no p x p matrix needed). Test it on the example of the statement."
     ),
     reference=population_ridge,
 )

@@ -2,7 +2,7 @@
 
 Two fixed problems, both with ``n = 100`` training samples, grown one feature at a time:
 
-* ``"weak"`` — the Belkin–Hsu–Xu weak-features problem of THEORY reference B: ``d = 400``
+* ``"weak"`` — the weak-features problem of Belkin, Hsu and Xu (2020): ``d = 400``
   isotropic features, ``beta_j`` iid ``N(0, 1/d)`` drawn once with seed :data:`BETA_SEED`
   (:func:`weak_problem`);
 * ``"spiked"`` — 20 strong features (variance 1) that carry all the signal, then 980 weak ones of
@@ -47,7 +47,7 @@ __all__ = [
 N = 100
 #: Seed that fixes the coefficients of the weak-features problem (lesson 03 uses the same one).
 BETA_SEED = 2021
-#: Features in the weak-features universe (THEORY reference B).
+#: Features in the weak-features universe (lesson 03, after Belkin, Hsu and Xu 2020).
 WEAK_D = 400
 #: Variances offered for the weak features of the spiked problem (1 = a flat spectrum).
 BULK_VALUES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
