@@ -110,6 +110,8 @@ def test_reference_functions_match_the_library():
     assert np.allclose(w0 - outside, np.linalg.pinv(X) @ (X @ w0))
     for penalty in (1.0, 1e-3):
         assert np.allclose(ex01.ridge_solution(X, y, penalty), fit.ridge(X, y, penalty))
+        # p < n takes the p x p form
+        assert np.allclose(ex01.ridge_solution(X.T, w0, penalty), fit.ridge(X.T, w0, penalty))
 
 
 def test_hint_and_solution_print(capsys):
@@ -183,7 +185,29 @@ def test_task2_wrong_sign():
 
 
 def test_task2_factor_two():
-    _incorrect(ex01.task2, _gd(scale=lambda n: 2.0 / n), "twice")
+    message = _incorrect(ex01.task2, _gd(scale=lambda n: 2.0 / n), "twice too long", "1/2")
+    assert "step_size" not in message.split("—", 1)[1].split("(with")[0]  # not blamed on the step
+
+
+def test_task2_step_size_ignored_and_one_over_L_used():
+    # a common slip: computing the "right" step 1/L = n / sigma_max^2 inside the function
+    def own_step(X, y, n_steps, step_size):
+        n, p = X.shape
+        eta = n / np.linalg.norm(X, 2) ** 2
+        w = np.zeros(p)
+        for _ in range(n_steps):
+            w = w - eta * X.T @ (X @ w - y) / n
+        return w
+
+    message = _incorrect(ex01.task2, own_step, "ignore its step_size", "1/L")
+    assert "twice" not in message and "1/2" not in message
+
+
+def test_task2_step_size_ignored_with_a_fixed_step():
+    def fixed_step(X, y, n_steps, step_size):
+        return _gd()(X, y, n_steps, 0.01)
+
+    _incorrect(ex01.task2, fixed_step, "does not change when step_size changes")
 
 
 def test_task2_starting_elsewhere():
@@ -311,6 +335,23 @@ def test_task5_dimension_instead_of_fraction():
 
 def test_task5_ratio_of_norms():
     _incorrect(ex01.task5, np.sqrt(2 / 3), "ratio of norms")
+
+
+def test_task5_none_gets_a_message_about_the_value():
+    message = _incorrect(ex01.task5, None, "fraction_outside is None", "number between 0 and 1")
+    assert "return" not in message.split("(for a hint")[0]  # a value has no return statement
+
+
+def test_task5_hint_asks_instead_of_telling():
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        ex01.task5.hint()
+    text = out.getvalue()
+    assert "?" in text
+    assert "40" not in text and "2/3" not in text and "0.667" not in text
 
 
 def test_task5_other_wrong_values_and_types():

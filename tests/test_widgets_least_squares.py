@@ -104,6 +104,50 @@ def test_every_slider_position_draws():
             assert np.isfinite(seconds)
 
 
+def _forbidden(*args, **kwargs):
+    raise AssertionError("a redraw must not fit or simulate anything")
+
+
+def test_callback_never_refits_or_simulates(monkeypatch):
+    """Building the explorer computes every slider position; a redraw only looks results up."""
+    explorer = ls.make_explorer()
+    for name in ("fit_features", "toy_risk", "_risk_curve", "ridge", "min_norm_least_squares", "toy_data"):
+        monkeypatch.setattr(ls, name, _forbidden)
+    for _, lam in ls.PENALTY_CHOICES:  # every penalty, at sizes below, at and above n
+        for p in (1, 14, 15, 16, 1000):
+            assert isinstance(explorer.figure(p=p, lam=lam), Figure)
+    for p in ls.P_CHOICES:  # every size, at one penalty
+        explorer.figure(p=p, lam=1e-3)
+    explorer.update(p=40, lam=1e-2)  # a slider move goes through the same path
+    assert np.isfinite(explorer.last_seconds)
+
+
+def test_explorer_draws_the_same_fit_as_plot_fit():
+    """The cached fits behind the explorer are the fits of the lesson's static figure."""
+    from overparam.plots import new_figure
+
+    x, y = ls.toy_data()
+    explorer = ls.make_explorer(x, y)
+    for p, lam in ((3, 0.0), (15, 0.0), (15, 1e-3), (1000, 1e-6)):
+        fig, ax = new_figure()
+        ls.plot_fit(ax, x, y, p, lam)
+        title = explorer.figure(p=p, lam=lam).axes[0].get_title()
+        assert title == ax.get_title()
+        fitted = explorer.figure(p=p, lam=lam).axes[0].get_lines()[1].get_ydata()
+        assert np.allclose(fitted, ax.get_lines()[1].get_ydata())
+
+
+def test_explorer_has_no_layout_engine_and_keeps_its_axes_in_the_figure():
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+
+    fig = ls.make_explorer().figure(p=1000, lam=1e-3)
+    # a layout engine would re-measure every text on every redraw (a third of the redraw time)
+    assert not isinstance(fig.get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine))
+    for ax in fig.axes:
+        x0, y0, x1, y1 = ax.get_position().extents
+        assert 0 < x0 < x1 < 1 and 0 < y0 < y1 < 1
+
+
 def test_risk_curves_are_cached_and_show_the_peak():
     x, y = ls.toy_data()
     cache = {}

@@ -79,12 +79,14 @@ def component_outside_row_space(X, w0):
 
 
 def ridge_solution(X, y, penalty):
-    """Ridge ``(X^T X + n*penalty*I)^{-1} X^T y``, computed in the n x n (dual) form."""
+    """Ridge ``(X^T X + n*penalty*I)^{-1} X^T y``: the n x n form for p > n, the p x p form otherwise."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    n = X.shape[0]
-    alpha = np.linalg.solve(X @ X.T + n * penalty * np.eye(n), y)
-    return X.T @ alpha  # equal to (X^T X + n*penalty*I)^{-1} X^T y (push-through identity)
+    n, p = X.shape
+    if p > n:  # n x n (dual) form; X X^T is invertible, X^T X is not
+        alpha = np.linalg.solve(X @ X.T + n * penalty * np.eye(n), y)
+        return X.T @ alpha  # equal to (X^T X + n*penalty*I)^{-1} X^T y (push-through identity)
+    return np.linalg.solve(X.T @ X + n * penalty * np.eye(p), X.T @ y)  # p x p (primal) form
 
 
 _TASK5_REFERENCE = """\
@@ -227,10 +229,12 @@ task1 = Check(
 # Task 2: gradient descent from zero
 # ----------------------------------------------------------------------------------------------
 
-# (seed, n, p, n_steps, step size as a fraction of 1/L with L = s_max^2 / n)
+# (seed, n, p, n_steps, step size as a fraction of 1/L with L = sigma_max(X)^2 / n). No fraction is
+# 0.5: there a run that ignores step_size and uses 1/L would look exactly like a gradient twice too
+# large, and the check could not tell the two mistakes apart.
 _TASK2_CASES = (
-    (201, 10, 30, 0, 0.5),
-    (202, 10, 30, 1, 0.5),
+    (201, 10, 30, 0, 0.3),
+    (202, 10, 30, 1, 0.3),
     (203, 20, 50, 25, 0.9),
     (204, 40, 15, 60, 1.0),
     (205, 12, 40, 400, 1.0),
@@ -246,13 +250,21 @@ def _plain_gd(X, y, n_steps, step_size, scale, w0=None) -> np.ndarray:
     return w
 
 
-def _diagnose_gd(w, X, y, n_steps, step_size, where) -> None:
-    """Raise :class:`Incorrect` naming the most likely mistake of a wrong GD result."""
+def _diagnose_gd(fn, w, X, y, n_steps, step_size, where) -> None:
+    """Raise :class:`Incorrect` naming the most likely mistake of a wrong GD result ``w = fn(...)``."""
     n = X.shape[0]
+    # Ignoring the step_size argument comes first: with its own fixed step (often 1/L) a run can
+    # mimic a wrongly scaled gradient, and the scaling messages below would then blame the wrong thing.
+    default_step = n / np.linalg.norm(X, 2) ** 2
+    if _near(w, _plain_gd(X, y, n_steps, default_step, 1.0 / n), 1e-6):
+        raise Incorrect(
+            f"your function seems to ignore its step_size argument and use the step 1/L = "
+            f"n / sigma_max(X)^2 instead {where}; take steps of the given size step_size"
+        )
     mistakes = (
         (-1.0 / n, "your iterates move uphill: the step must go against the gradient, w <- w - step_size * gradient"),
         (1.0, "the gradient is missing the factor 1/n: the loss is ||y - X w||^2 / (2n), so its gradient is X^T (X w - y) / n"),
-        (2.0 / n, "the gradient is twice too large: the loss has a 1/2 in front, ||y - X w||^2 / (2n), which cancels the 2 of the square"),
+        (2.0 / n, "your steps are twice too long: if you differentiated the loss yourself, note the 1/2 in front, ||y - X w||^2 / (2n), which cancels the 2 of the square, so the gradient is X^T (X w - y) / n"),
         (1.0 / (2.0 * n), "the gradient is half what it should be: the 1/2 in the loss cancels the 2 from differentiating the square"),
     )
     for scale, message in mistakes:
@@ -262,6 +274,15 @@ def _diagnose_gd(w, X, y, n_steps, step_size, where) -> None:
     for extra, word in ((1, "one step too many"), (-1, "one step too few")):
         if n_steps + extra >= 0 and _near(w, _plain_gd(X, y, n_steps + extra, step_size, 1.0 / n), 1e-6):
             raise Incorrect(f"your function takes {word} {where}: take exactly n_steps steps")
+    try:
+        other = _call_array(fn, (X, y, n_steps, 0.5 * step_size), (X.shape[1],), "gradient_descent")
+    except Incorrect:
+        other = None
+    if other is not None and np.array_equal(other, w):
+        raise Incorrect(
+            f"your result does not change when step_size changes {where}: use the argument "
+            "step_size in the update w <- w - step_size * gradient"
+        )
     reference = _plain_gd(X, y, n_steps, step_size, 1.0 / n)
     raise Incorrect(
         f"your final iterate differs from gradient descent from zero {where} by a relative "
@@ -288,7 +309,7 @@ def _grade_task2(fn) -> None:
                 f"with n_steps = 0 your function should return the starting point, and gradient "
                 f"descent here starts at w = 0 (np.zeros(p)); yours returned something else {where}"
             )
-        _diagnose_gd(w, X, y, n_steps, step_size, where)
+        _diagnose_gd(fn, w, X, y, n_steps, step_size, where)
 
 
 task2 = Check(
@@ -416,9 +437,10 @@ task4 = Check(
     grader=_quietly(_grade_task4),
     hint=(
         "Setting the gradient of (1/n)||y - X w||^2 + penalty * ||w||^2 to zero gives "
-        "(X^T X + n * penalty * I) w = X^T y. For p > n the n x n form "
-        "w = X^T (X X^T + n * penalty * I)^{-1} y is the same vector, cheaper and better "
-        "conditioned for tiny penalties. Return an array of shape (p,)."
+        "(X^T X + n * penalty * I) w = X^T y. The n x n form "
+        "w = X^T (X X^T + n * penalty * I)^{-1} y is the same vector: use it when p > n and the "
+        "p x p form when p < n (each becomes ill-conditioned for tiny penalties in the other "
+        "regime). Return an array of shape (p,)."
     ),
     reference=ridge_solution,
 )
@@ -435,6 +457,11 @@ _TASK5_TOL = 0.02
 
 
 def _grade_task5(answer) -> None:
+    if answer is None:
+        raise Incorrect(
+            "fraction_outside is None; assign it a number between 0 and 1 (a plain number, or an "
+            "expression that evaluates to one)"
+        )
     value = expect_number(answer, what="fraction_outside")
     n, p = _TASK5_N, _TASK5_P
     truth = (p - n) / p
@@ -468,9 +495,10 @@ task5 = Check(
     name="ex01.task5",
     grader=_quietly(_grade_task5),
     hint=(
-        "A full-rank 20 x 60 design has a row space of dimension 20 and a null space of dimension "
-        "40. An isotropic Gaussian w0 has, on average, the same squared length along every "
-        "direction of an orthonormal basis."
+        "What are the dimensions of the row space and of the null space of a full-rank 20 x 60 "
+        "design? How does an isotropic Gaussian w0 share its squared norm, on average, between "
+        "orthogonal subspaces? (Or estimate it: average ||component||^2 / ||w0||^2 over a few "
+        "hundred random w0 with your task-3 function.)"
     ),
     reference=_TASK5_REFERENCE,
 )
