@@ -28,6 +28,7 @@ __all__ = [
     "spiked_problem",
     "pruning_showcase_problem",
     "test_error",
+    "fourier_features",
 ]
 
 
@@ -323,6 +324,3 @@ def fourier_features(x, p: int, decay: float = 1.0) -> np.ndarray:
     cols = np.where(j[None, :] % 2 == 1, np.sin(phase), np.cos(phase))
     scale = np.where(k > 0, np.maximum(k, 1).astype(float) ** -decay, 1.0)
     return cols * scale[None, :]
-
-
-__all__.append("fourier_features")

@@ -28,6 +28,9 @@ __all__ = [
     "theory_line",
     "simulation_points",
     "finish",
+    "plain_log_ticks",
+    "draw_gd_distances",
+    "draw_row_space",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -246,9 +249,6 @@ def plain_log_ticks(ax: Axes, axis: str = "both") -> Axes:
     return ax
 
 
-__all__.append("plain_log_ticks")
-
-
 def draw_gd_distances(
     ax: Axes,
     steps,
@@ -330,9 +330,6 @@ def draw_gd_distances(
                 color=COLORS["variance"], label=r"GD from $w_0$: distance to $X^+y + (I-P)\,w_0$")
     finish(ax, "gradient descent step t", r"distance to $X^+y$", logy=True, ylim=ylim)
     return ax
-
-
-__all__.append("draw_gd_distances")
 
 
 def draw_row_space(
@@ -429,6 +426,3 @@ def draw_row_space(
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     return ax
-
-
-__all__.append("draw_row_space")

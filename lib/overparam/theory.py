@@ -51,6 +51,8 @@ __all__ = [
     "population_ridge_weights",
     "oracle_pruned_risk",
     "small_model_risk",
+    "isotropic_optimal_ridge",
+    "isotropic_break_even_ratio",
 ]
 
 _MAX_NEWTON = 500
@@ -646,9 +648,6 @@ def isotropic_optimal_ridge(beta, noise_var: float, n: int, p) -> np.ndarray | f
     return _out(sigma_p2 * (p_arr / n) / inside, scalar)
 
 
-__all__.append("isotropic_optimal_ridge")
-
-
 def isotropic_break_even_ratio(signal: float, noise_var: float) -> float:
     """Underparameterized ratio whose excess risk equals the best one beyond the threshold (lesson 02).
 
@@ -692,6 +691,3 @@ def isotropic_break_even_ratio(signal: float, noise_var: float) -> float:
     if r > sigma:
         return float(1.0 - sigma / (2.0 * r))
     return float(signal / (signal + noise_var))
-
-
-__all__.append("isotropic_break_even_ratio")

@@ -1,6 +1,6 @@
-"""Explorer of lesson 00: train small, or train large and prune? (theory curves of THEORY §4–5).
+"""Explorer of lesson 00: train small, or train large and prune? (theory curves: oracle pruning and the small model).
 
-The problem family generalizes THEORY reference C: ``n = 100`` training samples; ``s`` informative
+The problem family generalizes reference C of :mod:`overparam.theory`: ``n = 100`` training samples; ``s`` informative
 features of variance 1 carrying all the signal (coefficients ``1/sqrt(s)``, signal power 1); then
 weak features of variance :data:`BULK` = 0.05 that carry none, up to ``d = 1000``
 (:func:`overparam.models.spiked_problem`); label noise ``noise_var``. With ``s = 80`` and
@@ -14,7 +14,7 @@ The figure compares, against the dense model size ``p`` (the first ``p`` feature
 * the small model: least squares on the ``s`` informative features only
   (:func:`overparam.theory.small_model_risk`, exact finite ``n``);
 * optionally, the small model with a tuned ridge penalty (:func:`overparam.theory.optimal_ridge`,
-  asymptotic), the fair baseline of THEORY §5.
+  asymptotic), the fair baseline: pruning a large min-norm model is implicit regularization.
 
 Everything drawn is a closed form or a cached simulation: a redraw never simulates.
 """
@@ -39,7 +39,7 @@ N = 100
 D = 1000
 #: Variance of the weak, signal-free features.
 BULK = 0.05
-#: Noise variances offered by the explorer (0.1 is THEORY reference C).
+#: Noise variances offered by the explorer (0.1 is reference C).
 NOISE_CHOICES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 _Y_TICKS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0)
