@@ -219,3 +219,24 @@ def test_small_model_monte_carlo_exact():
     problem = models.pruning_showcase_problem(200)
     sim = experiments.prefix_sweep(problem, 100, [80], trials=200, seed=9)
     assert abs(sim.mean[0] - 0.5210526) < 4 * sim.sem[0]
+
+
+def test_oracle_support_matches_brute_force_with_ties():
+    rng = np.random.default_rng(0)
+    eigs, beta = rng.uniform(0.1, 2, 50), rng.standard_normal(50)
+    eigs[10:20], beta[10:20] = eigs[0], beta[0]  # eleven features with the same score
+    ps = np.array([5, 12, 30, 50])
+    masks = theory._oracle_supports(eigs, beta, ps, 5)
+    for p, mask in zip(ps, masks):
+        score = eigs[:p] * beta[:p] ** 2
+        expected = sorted(range(p), key=lambda i: (-score[i], i))[:5]  # ties: lower index first
+        assert np.flatnonzero(mask).tolist() == sorted(expected)
+
+
+def test_oracle_pruned_risk_equals_dense_risk_when_nothing_is_pruned():
+    # s = p keeps every coordinate: pruning changes nothing
+    problem = models.spiked_problem(300, 10, spike=1.0, bulk=0.1, noise_var=0.2)
+    for p in [50, 200]:
+        assert theory.oracle_pruned_risk(problem.eigs, problem.beta, 0.2, 100, p, p) == pytest.approx(
+            theory.minnorm_risk(problem.eigs, problem.beta, 0.2, 100, p), rel=1e-10
+        )

@@ -368,8 +368,11 @@ def effective_ridge(eigs, n: int, ridge: float) -> float:
     return float(_kappa(eigs, n, np.array([eigs.size]), np.array([ridge]))[0])
 
 
-def _ridge_parts(eigs, beta, noise_var, n, p, penalty):
-    """Bias and variance (excess-risk parts) for 1-D arrays ``p`` and ``penalty`` of equal length."""
+def _ridge_parts(eigs, beta, noise_var, n, p, penalty, with_kappa: bool = False):
+    """Bias and variance (excess-risk parts) for 1-D arrays ``p`` and ``penalty`` of equal length.
+
+    Returns ``(bias, variance, sigma_p2)``, and ``kappa`` too when ``with_kappa``.
+    """
     kappa = _kappa(eigs, n, p, penalty)
     mask = _prefix_mask(p, eigs.size)
     lam = eigs[None, :]
@@ -384,6 +387,8 @@ def _ridge_parts(eigs, beta, noise_var, n, p, penalty):
     singular = (penalty == 0) & (p == n)
     bias = np.where(singular | (denom <= 0), np.inf, bias)
     variance = np.where(singular | (denom <= 0), np.inf, variance)
+    if with_kappa:
+        return bias, variance, sigma_p2, kappa
     return bias, variance, sigma_p2
 
 
@@ -519,11 +524,19 @@ def population_ridge_weights(eigs, beta, penalty: float) -> np.ndarray:
     return beta * eigs / (eigs + penalty)
 
 
-def _oracle_support(eigs, beta, p: int, s: int) -> np.ndarray:
-    """Indices of the ``s`` largest ``eigs * beta**2`` among the first ``p`` (ties: lower index)."""
-    score = eigs[:p] * beta[:p] ** 2
-    order = np.lexsort((np.arange(p), -score))
-    return np.sort(order[:s])
+def _oracle_supports(eigs, beta, p: np.ndarray, s: int) -> np.ndarray:
+    """Boolean masks ``(len(p), d)``: the ``s`` largest ``eigs * beta**2`` among the first ``p``.
+
+    Ties go to the lower index. One global ranking serves every prefix: the oracle support of a
+    prefix is the first ``s`` ranked features that lie inside it.
+    """
+    d = eigs.size
+    order = np.lexsort((np.arange(d), -(eigs * beta**2)))
+    inside = order[None, :] < p[:, None]  # ranked features inside each prefix
+    chosen = inside & (np.cumsum(inside, axis=1) <= s)
+    support = np.zeros((p.size, d), dtype=bool)
+    support[:, order] = chosen
+    return support
 
 
 def oracle_pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int) -> np.ndarray | float:
@@ -555,21 +568,15 @@ def oracle_pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int) -> np.nd
     s = as_int(s, "s", minimum=1)
     if np.any(p < s):
         raise ValueError(f"every p must be at least s = {s}, got {p.min()}")
-    zeta = _zeta(eigs, n, p)
-    tau2 = minnorm_risk(eigs, beta, noise_var, n, p)
-    tau2 = np.atleast_1d(tau2)
-    sigma_p2 = _effective_noise(eigs, beta, noise_var, p)
-    risk = np.empty(p.shape)
-    for k, (pk, zk, tk) in enumerate(zip(p, zeta, tau2)):
-        if not np.isfinite(tk):
-            risk[k] = np.inf
-            continue
-        support = _oracle_support(eigs, beta, int(pk), s)
-        lam, b = eigs[support], beta[support]
-        a = lam / (lam + zk)
-        dropped = np.sum(eigs[:pk] * beta[:pk] ** 2) - np.sum(lam * b**2)
-        kept = np.sum(lam * ((1 - a) ** 2 * b**2 + a**2 * tk / (n * lam)))
-        risk[k] = sigma_p2[k] + dropped + kept
+    bias, variance, sigma_p2, zeta = _ridge_parts(eigs, beta, noise_var, n, p, np.zeros(p.shape), with_kappa=True)
+    tau2 = sigma_p2 + bias + variance  # the dense risk
+    support = _oracle_supports(eigs, beta, p, s)  # (len(p), d) boolean
+    lam, b2 = eigs[None, :], beta[None, :] ** 2
+    a = lam / (lam + zeta[:, None])
+    with np.errstate(invalid="ignore"):  # tau2 = inf at p = n
+        kept = np.where(support, lam * (1 - a) ** 2 * b2 + a**2 * tau2[:, None] / n, 0.0).sum(axis=1)
+    inside = np.where(_prefix_mask(p, eigs.size) & ~support, lam * b2, 0.0).sum(axis=1)
+    risk = np.where(np.isfinite(tau2), sigma_p2 + inside + kept, np.inf)
     return _out(risk, scalar)
 
 
