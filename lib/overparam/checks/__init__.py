@@ -105,8 +105,8 @@ def expect_array(value, shape: tuple[int, ...], what: str = "your result") -> np
     return arr
 
 
-def expect_number(value, what: str = "your answer") -> float:
-    """Check that ``value`` is a single finite real number and return it as a float."""
+def expect_number(value, what: str = "your answer", allow_inf: bool = False) -> float:
+    """Check that ``value`` is a single real number (finite unless ``allow_inf``); return it."""
     if _is_stub(value):
         raise NotAttempted()
     _reject_none(value, what)
@@ -119,7 +119,7 @@ def expect_number(value, what: str = "your answer") -> float:
     if arr.size != 1:
         raise Incorrect(f"{what} should be a single number, got an array of shape {arr.shape}")
     number = float(arr.reshape(()))
-    if not np.isfinite(number):
+    if np.isnan(number) or (np.isinf(number) and not allow_inf):
         raise Incorrect(f"{what} is {number}; expected a finite number")
     return number
 

@@ -217,18 +217,7 @@ _TASK2_WRONG = (
 
 def _as_risk(value, p: int) -> float:
     """A learner's risk value: one real number, possibly inf (not nan)."""
-    if isinstance(value, bool):
-        raise Incorrect(f"bhx_risk(..., p={p}) should be a number, got a bool")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"bhx_risk(..., p={p}) should be a number, got {type(value).__name__}") from None
-    if arr.size != 1:
-        raise Incorrect(f"bhx_risk(..., p={p}) should be a single number, got an array of shape {arr.shape}")
-    number = float(arr.reshape(()))
-    if np.isnan(number):
-        raise Incorrect(f"bhx_risk(..., p={p}) is nan")
-    return number
+    return expect_number(value, f"bhx_risk(..., p={p})", allow_inf=True)
 
 
 def _grade_task2(fn) -> None:
