@@ -51,5 +51,14 @@ def test_oracle_prune_sweep_keeps_only_support():
     problem = models.pruning_showcase_problem(300)
     dense, pruned = experiments.oracle_prune_sweep(problem, 100, [150, 300], np.arange(80), trials=3, seed=0)
     assert dense.values.shape == pruned.values.shape == (3, 2)
+    # redraw the same training sets and prune by hand: keep the first 80 coefficients, zero the rest
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 100, 300)) * np.sqrt(problem.eigs)
+    y = X @ problem.beta + np.sqrt(problem.noise_var) * rng.standard_normal((3, 100))
+    for j, p in enumerate([150, 300]):
+        W = fit.min_norm_least_squares(X[:, :, :p], y)
+        assert np.allclose(dense.values[:, j], problem.risk(W))
+        W[:, 80:] = 0.0
+        assert np.allclose(pruned.values[:, j], problem.risk(W))
     with pytest.raises(ValueError, match="support index"):
         experiments.oracle_prune_sweep(problem, 100, [50], np.arange(80), trials=2)

@@ -205,7 +205,8 @@ def test_reference_c_oracle_and_small_model():
     assert oracle == pytest.approx([0.433, 0.311, 0.396], abs=1e-3)
     small = theory.small_model_risk(problem.eigs, problem.beta, 0.1, 100, np.arange(80))
     assert small == pytest.approx(0.521, abs=1e-3)
-    assert 0.1 * 100 / 20 == pytest.approx(0.5)  # the asymptotic small-model value sigma_S^2 n / (n - s)
+    # asymptotically the small model is min-norm (here OLS) on the first 80 features: sigma_S^2 n / (n - s)
+    assert theory.minnorm_risk(problem.eigs, problem.beta, 0.1, 100, 80) == pytest.approx(0.5)
 
 
 def test_oracle_monte_carlo_reference_c():

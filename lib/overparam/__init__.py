@@ -10,9 +10,10 @@ from ._threads import limit_blas_threads
 
 limit_blas_threads()
 
+# imported after the thread limit is set, so that BLAS starts single-threaded
 from . import experiments, fit, models, plots, theory  # noqa: E402
-from .fit import gradient_descent  # noqa: E402, min_norm_least_squares, ridge
-from .models import LinearProblem  # noqa: E402, isotropic_problem, test_error
+from .fit import gradient_descent, min_norm_least_squares, ridge  # noqa: E402
+from .models import LinearProblem, isotropic_problem, test_error  # noqa: E402
 
 __version__ = "0.1.0"
 
