@@ -84,3 +84,10 @@ def test_passes_guards_cells_that_use_the_answer():
     assert TASK.passes(_reference) is True
     assert TASK.passes(_stub) is False and TASK.passes(...) is False
     assert TASK.passes(lambda x: 3 * x) is False
+
+
+def test_complex_and_nan_answers_get_specific_messages():
+    assert "complex" in TASK.evaluate(lambda x: np.asarray(x) * (1 + 0j) + 1j).message
+    with pytest.raises(Incorrect, match="inf where the value is infinite"):
+        expect_number(float("nan"), allow_inf=True)
+    assert expect_number(float("inf"), allow_inf=True) == float("inf")

@@ -99,3 +99,12 @@ def test_explorer_shows_a_png_even_before_any_pyplot_figure():
     assert any("image/png" in o.get("data", {}) for o in outputs)
     texts = [o["data"]["text/plain"] for o in outputs if "text/plain" in o.get("data", {})]
     assert "<Figure size 800x500 with 1 Axes>" in texts  # matplotlib's defaults: no house style here
+
+
+def test_plot_helpers_validate_their_inputs():
+    fig, axes = plots.new_figure(np.int64(2))  # numpy integers are integers
+    assert len(axes) == 2
+    with pytest.raises(ValueError, match="ncols must be at least 1"):
+        plots.subplots(0)
+    with pytest.raises(TypeError, match="summary must be an overparam.experiments.Summary"):
+        plots.simulation_points(axes[0], [1, 2, 3])

@@ -241,3 +241,17 @@ def test_oracle_pruned_risk_equals_dense_risk_when_nothing_is_pruned():
         assert theory.oracle_pruned_risk(problem.eigs, problem.beta, 0.2, 100, p, p) == pytest.approx(
             theory.minnorm_risk(problem.eigs, problem.beta, 0.2, 100, p), rel=1e-10
         )
+
+
+def test_no_noise_means_no_peak():
+    # Without label noise (and nothing left out) the interpolation threshold is harmless.
+    assert theory.isotropic_risk(1.0, 1.0, 0.0) == 0.0
+    assert theory.isotropic_risk(1.0, 1.0, 0.25) == np.inf
+    beta = np.full(100, 0.1)
+    assert theory.minnorm_risk(np.ones(100), beta, 0.0, 100, 100) == 0.0
+    assert theory.prefix_risk(beta, 0.0, 100, 100) == 0.0
+    assert theory.prefix_risk(np.full(101, 0.1), 0.0, 100, 101) == pytest.approx(0.01 * 101 * (1 - 100 / 101))
+    # and in simulation: a square, noiseless Gaussian system is solved exactly
+    X = np.random.default_rng(0).standard_normal((50, 50))
+    w = fit.min_norm_least_squares(X, X @ np.ones(50))
+    assert np.allclose(w, 1.0, atol=1e-8)

@@ -48,3 +48,39 @@ CASES = [
 def test_bad_input_gives_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+MORE_CASES = [
+    (lambda: fit.min_norm_least_squares(X + 1j, y), TypeError, "complex"),
+    (lambda: experiments.prefix_sweep(models.isotropic_problem(10), 5, []), ValueError, "ps must not be empty"),
+    (lambda: theory.prefix_risk(BETA, 0.1, 5.5, 3), TypeError, "n must be an integer"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", MORE_CASES, ids=[c[2] for c in MORE_CASES])
+def test_more_bad_inputs(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_integral_floats_are_accepted_as_sizes():
+    assert theory.prefix_risk(BETA, 0.1, 5.0, 3) == theory.prefix_risk(BETA, 0.1, 5, 3)
+
+
+def test_optimal_ridge_warns_at_the_edge_of_its_search():
+    with pytest.warns(RuntimeWarning, match="edge of the searched range"):
+        theory.optimal_ridge(np.ones(50), np.zeros(50), 0.25, 100, 50)  # no signal: infinite penalty
+
+
+EVEN_MORE_CASES = [
+    (lambda: fit.min_norm_least_squares(np.ones((0, 3)), np.ones(0)), ValueError, "at least one row"),
+    (lambda: fit.gradient_descent(np.zeros((4, 3)), np.ones(4), 5), ValueError, "X is all zeros"),
+    (lambda: experiments.summarize([1, 2], [["a", "b"]]), TypeError, "values must be an array of numbers"),
+    (lambda: experiments.summarize([1], [[1.0]]).at("a"), TypeError, "one of the swept values"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", EVEN_MORE_CASES, ids=[c[2] for c in EVEN_MORE_CASES])
+def test_even_more_bad_inputs(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

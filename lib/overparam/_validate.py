@@ -17,8 +17,12 @@ def as_float_array(value, name: str, ndim: int | tuple[int, ...] | None = None) 
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     try:
+        if np.asarray(value).dtype.kind == "c":
+            raise TypeError(f"{name} must contain real numbers, got complex values")
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError) as exc:
+        if "complex" in str(exc):
+            raise
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
@@ -32,6 +36,8 @@ def as_float_array(value, name: str, ndim: int | tuple[int, ...] | None = None) 
 
 def as_int(value, name: str, minimum: int | None = None) -> int:
     """Check that ``value`` is an integer (not a bool) and at least ``minimum``."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        value = int(value)  # 100.0 is accepted as 100, as in as_int_array
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     value = int(value)
@@ -58,6 +64,8 @@ def as_float(value, name: str, minimum: float | None = None, strict: bool = Fals
 def as_int_array(value, name: str, minimum: int | None = None) -> np.ndarray:
     """Convert ``value`` (an integer or a sequence of integers) to a 1-D int array."""
     arr = np.atleast_1d(np.asarray(value))
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be an integer or a 1-D sequence of integers, got shape {arr.shape}")
     if arr.dtype.kind not in "iu":

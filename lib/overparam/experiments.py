@@ -75,6 +75,8 @@ class Summary:
 
     def at(self, x) -> dict:
         """Statistics at the point ``x`` (which must be one of the swept values)."""
+        if isinstance(x, (str, bytes)) or not np.isscalar(x):
+            raise TypeError(f"x must be one of the swept values (a number), got {x!r}")
         idx = np.flatnonzero(np.isclose(self.x, x))
         if idx.size == 0:
             raise ValueError(f"{x} is not one of the swept points {self.x.tolist()}")
@@ -91,7 +93,10 @@ class Summary:
 def summarize(x, values) -> Summary:
     """Build a :class:`Summary` from swept points ``x`` (k,) and values (trials, k)."""
     x = as_float_array(x, "x", ndim=1)
-    values = np.asarray(values, dtype=float)
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"values must be an array of numbers, got {type(values).__name__}") from None
     if values.ndim != 2 or values.shape[1] != x.size:
         raise ValueError(f"values must have shape (trials, {x.size}), got {values.shape}")
     return Summary(x=x, values=values)

@@ -29,6 +29,8 @@ def _check_design(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"y must have one dimension fewer than X: X has shape {X.shape}, y has shape {y.shape}"
         )
+    if X.shape[-1] == 0 or X.shape[-2] == 0:
+        raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
     if y.shape != X.shape[:-1]:
         raise ValueError(
             f"X has shape {X.shape}, so y must have shape {X.shape[:-1]} (one label per row), "
@@ -169,6 +171,8 @@ def gradient_descent(
     n_steps = as_int(n_steps, "n_steps", minimum=0)
     n, p = X.shape
     smooth = np.linalg.norm(X, 2) ** 2 / n
+    if smooth == 0:
+        raise ValueError("X is all zeros: the loss is flat and gradient descent has nothing to fit")
     if step_size is None:
         step_size = 1.0 / smooth
     step_size = as_float(step_size, "step_size", minimum=0.0, strict=True)

@@ -18,6 +18,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ._validate import as_int
+
 __all__ = [
     "PALETTE",
     "COLORS",
@@ -96,8 +98,7 @@ def subplots(ncols: int = 1, nrows: int = 1, width: float = 8.0, height: float =
     fig, axes
         As ``matplotlib.pyplot.subplots``.
     """
-    if not isinstance(ncols, int) or not isinstance(nrows, int) or ncols < 1 or nrows < 1:
-        raise ValueError(f"ncols and nrows must be positive integers, got {ncols!r}, {nrows!r}")
+    ncols, nrows = as_int(ncols, "ncols", minimum=1), as_int(nrows, "nrows", minimum=1)
     return plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), **kwargs)
 
 
@@ -109,8 +110,7 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 8.0, height: float
     fig : matplotlib.figure.Figure
     axes : Axes or ndarray of Axes
     """
-    if not isinstance(ncols, int) or not isinstance(nrows, int) or ncols < 1 or nrows < 1:
-        raise ValueError(f"ncols and nrows must be positive integers, got {ncols!r}, {nrows!r}")
+    ncols, nrows = as_int(ncols, "ncols", minimum=1), as_int(nrows, "nrows", minimum=1)
     fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols)
     return fig, axes
@@ -156,6 +156,8 @@ def simulation_points(
     """
     if stat not in ("median", "mean"):
         raise ValueError(f"stat must be 'median' or 'mean', got {stat!r}")
+    if not all(hasattr(summary, a) for a in ("x", "median", "q25", "q75", "sem", "n_trials")):
+        raise TypeError(f"summary must be an overparam.experiments.Summary, got {type(summary).__name__}")
     x = np.asarray(summary.x, dtype=float) / x_scale + shift
     if stat == "median":
         centre = summary.median

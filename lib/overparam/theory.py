@@ -4,8 +4,9 @@ Conventions: risk is the test MSE **including** label noise; a model of size ``p
 the first ``p`` features and the features it leaves out act as extra noise; ``gamma = p / n``;
 ridge uses the penalty convention ``w = (X^T X + n*lam*I)^{-1} X^T y``.
 
-Every function here is vectorized over its size argument (``gamma`` or ``p``) so that a whole theory
-curve is one call; 200 points take a few milliseconds.
+The risk functions are vectorized over their size argument (``gamma`` or ``p``), so a whole theory
+curve is one call (200 points take a few milliseconds); the root-finders and the optimal-ridge
+search take one model at a time.
 
 Sources: Hastie, Montanari, Rosset, Tibshirani, *Surprises in high-dimensional ridgeless least
 squares interpolation* (Ann. Statist. 2022) for the isotropic and general-covariance risks; Belkin,
@@ -30,6 +31,8 @@ C. Pruning showcase (:func:`overparam.models.pruning_showcase_problem`), ``n = 1
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -88,7 +91,8 @@ def isotropic_bias_variance(gamma, signal: float, noise_var: float) -> tuple[np.
     bias, variance : ndarray
         ``bias = 0`` for ``gamma < 1`` and ``r^2 (1 - 1/gamma)`` beyond; ``variance =
         sigma^2 gamma / (1 - gamma)`` below the threshold and ``sigma^2 / (gamma - 1)`` beyond; both
-        ``inf`` at ``gamma = 1``. Their sum is the excess risk.
+        ``inf`` at ``gamma = 1`` (the bias is 0 there, and so is the variance without noise). Their
+        sum is the excess risk.
     """
     gamma = _check_gamma(gamma)
     signal = as_float(signal, "signal", minimum=0.0)
@@ -97,9 +101,10 @@ def isotropic_bias_variance(gamma, signal: float, noise_var: float) -> tuple[np.
         under = gamma < 1
         bias = np.where(under, 0.0, signal * (1.0 - 1.0 / gamma))
         variance = np.where(under, noise_var * gamma / (1.0 - gamma), noise_var / (gamma - 1.0))
+    # At gamma = 1 the bias tends to 0 from both sides; the variance blows up unless there is no noise.
     at_peak = gamma == 1
-    bias = np.where(at_peak, np.inf, bias)
-    variance = np.where(at_peak, np.inf, variance)
+    bias = np.where(at_peak, 0.0, bias)
+    variance = np.where(at_peak, np.inf if noise_var > 0 else 0.0, variance)
     return bias, variance
 
 
@@ -221,7 +226,8 @@ def prefix_risk(beta, noise_var: float, n: int, p) -> np.ndarray | float:
     inside = cum[p]
     outside = cum[-1] - inside + noise_var
     pf, nf = p.astype(float), float(n)
-    risk = np.full(p.shape, np.inf)
+    # p in {n-1, n, n+1}: infinite expected risk, except without any noise (exact fit, no variance)
+    risk = np.where(outside > 0, np.inf, np.where(p <= n, 0.0, inside * (1.0 - n / pf)))
     under = p <= n - 2
     over = p >= n + 2
     risk[under] = outside[under] * (1.0 + pf[under] / (nf - pf[under] - 1.0))
@@ -384,9 +390,11 @@ def _ridge_parts(eigs, beta, noise_var, n, p, penalty, with_kappa: bool = False)
         denom = 1.0 - d2 / n
         bias = kappa**2 * shrunk_signal / denom
         variance = sigma_p2 * (d2 / n) / denom
-    singular = (penalty == 0) & (p == n)
-    bias = np.where(singular | (denom <= 0), np.inf, bias)
-    variance = np.where(singular | (denom <= 0), np.inf, variance)
+    # p = n without a penalty: the bias tends to 0 (zeta -> 0 faster than n - D2), the variance to
+    # infinity unless the model sees no noise at all (sigma_p^2 = 0: exact recovery).
+    singular = ((penalty == 0) & (p == n)) | (denom <= 0)
+    bias = np.where(singular, 0.0, bias)
+    variance = np.where(singular, np.where(sigma_p2 > 0, np.inf, 0.0), variance)
     if with_kappa:
         return bias, variance, sigma_p2, kappa
     return bias, variance, sigma_p2
@@ -493,7 +501,8 @@ def ridge_risk(eigs, beta, noise_var: float, n: int, p, ridge) -> np.ndarray | f
 def optimal_ridge(eigs, beta, noise_var: float, n: int, p: int) -> tuple[float, float]:
     """Ridge penalty that minimizes :func:`ridge_risk` for one model size, and that risk.
 
-    Searches ``log10(lambda)`` in ``[-8, 3]`` with a bounded scalar minimizer.
+    Searches ``log10(lambda)`` in ``[-8, 3]`` with a bounded scalar minimizer, and warns when the
+    minimum sits at an edge of that range (no noise: the optimum is 0; no signal: infinite).
 
     Returns
     -------
@@ -506,6 +515,14 @@ def optimal_ridge(eigs, beta, noise_var: float, n: int, p: int) -> tuple[float, 
         return ridge_risk(eigs, beta, noise_var, n, p, 10.0**log_pen)
 
     best = minimize_scalar(objective, bounds=(-8.0, 3.0), method="bounded", options={"xatol": 1e-6})
+    if best.x < -7.9 or best.x > 2.9:
+        warnings.warn(
+            f"optimal_ridge: the best penalty lies at the edge of the searched range [1e-8, 1e3] "
+            f"({10.0**best.x:.3g}); the true optimum is probably {'0' if best.x < 0 else 'infinite'} "
+            "(no noise, or no signal in the model)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return float(10.0**best.x), float(best.fun)
 
 

@@ -66,6 +66,15 @@ def _is_stub(answer) -> bool:
     return answer is Ellipsis
 
 
+def _reject_complex(value, what: str) -> None:
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        return
+    if kind == "c":
+        raise Incorrect(f"{what} has complex numbers; expected real numbers (np.sqrt of a negative number?)")
+
+
 def _reject_none(value, what: str) -> None:
     if value is None:
         raise Incorrect(f"{what} is None — is a `return` statement missing?")
@@ -94,6 +103,7 @@ def expect_array(value, shape: tuple[int, ...], what: str = "your result") -> np
     if _is_stub(value):
         raise NotAttempted()
     _reject_none(value, what)
+    _reject_complex(value, what)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -112,6 +122,7 @@ def expect_number(value, what: str = "your answer", allow_inf: bool = False) -> 
     _reject_none(value, what)
     if isinstance(value, bool):
         raise Incorrect(f"{what} should be a number, got a bool")
+    _reject_complex(value, what)
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -119,6 +130,8 @@ def expect_number(value, what: str = "your answer", allow_inf: bool = False) -> 
     if arr.size != 1:
         raise Incorrect(f"{what} should be a single number, got an array of shape {arr.shape}")
     number = float(arr.reshape(()))
+    if np.isnan(number) and allow_inf:
+        raise Incorrect(f"{what} is nan; expected a number (inf where the value is infinite)")
     if np.isnan(number) or (np.isinf(number) and not allow_inf):
         raise Incorrect(f"{what} is {number}; expected a finite number")
     return number
