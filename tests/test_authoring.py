@@ -321,3 +321,20 @@ def test_benchmark_command_reports_and_exits_zero_on_a_missed_budget(tmp_path: P
         assert "ms" not in row and ("ok" in row or "OVER BUDGET" in row), row
     assert "make_explorer()" in report
     assert "budget(s) missed or failed" in report
+
+
+def test_normalize_joins_stream_chunks():
+    import nbformat
+
+    from overparam.authoring import normalize_notebook
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); print('b')")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a"),
+        nbformat.v4.new_output("stream", name="stdout", text="\nb\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+    ]
+    nb.cells = [cell]
+    normalize_notebook(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "a\nb\n"), ("stderr", "w\n")]

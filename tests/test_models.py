@@ -26,6 +26,7 @@ def test_effective_noise_and_prefix():
     problem = models.diagonal_problem([1.0, 2.0, 0.5], [1.0, -1.0, 2.0], 0.3)
     assert problem.effective_noise(3) == pytest.approx(0.3)
     assert problem.effective_noise(1) == pytest.approx(0.3 + 2.0 + 2.0)
+    assert np.allclose(problem.effective_noise([0, 1, 3]), [0.3 + 1 + 2 + 2, 0.3 + 2 + 2, 0.3])
     small = problem.prefix(2)
     assert small.d == 2 and small.noise_var == pytest.approx(0.3 + 2.0)
 

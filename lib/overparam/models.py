@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_float, as_float_array, as_generator, as_int
+from ._validate import as_float, as_float_array, as_generator, as_int, as_int_array
 
 __all__ = [
     "LinearProblem",
@@ -89,20 +89,26 @@ class LinearProblem:
         """Risk of predicting zero: ``noise_var + signal``."""
         return self.noise_var + self.signal
 
-    def effective_noise(self, p: int) -> float:
+    def effective_noise(self, p) -> float | np.ndarray:
         """Noise level seen by a model of size ``p``: ``sigma_p^2 = sigma^2 + sum_{j>p} lambda_j beta_j^2``.
 
         Parameters
         ----------
-        p : int
-            Model size, ``0 <= p <= d``.
+        p : int or array_like of int
+            Model size(s), ``0 <= p <= d``.
 
         Returns
         -------
-        float
+        float, or ndarray for an array of sizes
         """
-        p = self._check_p(p)
-        return self.noise_var + float(np.sum(self.eigs[p:] * self.beta[p:] ** 2))
+        if np.ndim(p) == 0:
+            p = self._check_p(p)
+            return self.noise_var + float(np.sum(self.eigs[p:] * self.beta[p:] ** 2))
+        sizes = as_int_array(p, "p", minimum=0)
+        if np.any(sizes > self.d):
+            raise ValueError(f"p must be at most d = {self.d}, got {sizes.max()}")
+        tail = np.concatenate([np.cumsum((self.eigs * self.beta**2)[::-1])[::-1], [0.0]])
+        return self.noise_var + tail[sizes]
 
     def sample(self, n: int, rng, p: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n`` training samples.

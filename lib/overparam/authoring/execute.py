@@ -26,7 +26,26 @@ def normalize_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         # opened; keep only the plain-text form, the live widget appears when the cell is run.
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(_WIDGET_MIME, None)
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
     return nb
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same stream: how a kernel chunks them is timing."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
 
 
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:

@@ -24,7 +24,7 @@ import ipywidgets as W
 from IPython.display import display
 from matplotlib.figure import Figure
 
-__all__ = ["Explorer", "slider", "int_slider", "log_slider", "dropdown"]
+__all__ = ["Explorer", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox"]
 
 _LAYOUT = {"width": "460px"}
 _STYLE = {"description_width": "150px"}
@@ -52,6 +52,19 @@ def log_slider(description: str, min_exp: float, max_exp: float, value: float, s
         value=value, base=10, min=min_exp, max=max_exp, step=step, description=description,
         continuous_update=False, readout_format=".2g", layout=_LAYOUT, style=_STYLE,
     )
+
+
+def choice_slider(description: str, options, value) -> W.SelectionSlider:
+    """A slider over a fixed list of values (or ``(label, value)`` pairs), redrawing on release."""
+    return W.SelectionSlider(
+        options=options, value=value, description=description,
+        continuous_update=False, layout=_LAYOUT, style=_STYLE,
+    )
+
+
+def checkbox(description: str, value: bool) -> W.Checkbox:
+    """A tick box."""
+    return W.Checkbox(value=value, description=description, layout=_LAYOUT, style=_STYLE)
 
 
 def dropdown(description: str, options, value) -> W.Dropdown:

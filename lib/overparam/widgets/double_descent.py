@@ -234,8 +234,11 @@ def make_explorer(
 
     Examples
     --------
-    >>> explorer = make_explorer(trials=2)            # doctest: +SKIP
-    >>> explorer.show()                               # doctest: +SKIP
+    >>> explorer = make_explorer(trials=2)
+    >>> sorted(explorer.values)
+    ['noise_var', 'signal']
+
+    In a notebook, ``explorer.show()`` displays the sliders and the figure.
     """
     n = as_int(n, "n", minimum=2)
     signal = as_float(signal, "signal", minimum=0.0, strict=True)

@@ -22,13 +22,12 @@ Used by lesson 01 (the static three-panel picture via :func:`plot_fit` and the e
 from __future__ import annotations
 
 import numpy as np
-import ipywidgets as W
 
 from .. import plots
 from .._validate import as_float, as_float_array, as_generator, as_int
 from ..fit import min_norm_least_squares, ridge
 from ..models import fourier_features
-from . import Explorer
+from . import Explorer, choice_slider
 
 __all__ = [
     "N_TRAIN",
@@ -66,8 +65,6 @@ PENALTY_CHOICES = (("0", 0.0),) + tuple(
 _GRID = np.linspace(-1.0, 1.0, 400)
 _CURVE_PS = np.unique(np.concatenate([np.arange(1, 31), np.round(np.geomspace(30, P_MAX, 25))])).astype(int)
 _Y_TOP = 1e3
-_LAYOUT = {"width": "460px"}
-_STYLE = {"description_width": "150px"}
 
 
 def toy_target(x) -> np.ndarray:
@@ -260,13 +257,6 @@ def _precompute(x, y) -> tuple[dict, dict]:
     return curves, fits
 
 
-def _selection(description: str, options, value):
-    return W.SelectionSlider(
-        options=options, value=value, description=description, continuous_update=False,
-        layout=_LAYOUT, style=_STYLE,
-    )
-
-
 #: Axes positions of the explorer figure (fixed: a layout engine would cost a third of a redraw).
 _LEFT_BOX = (0.055, 0.135, 0.42, 0.79)
 _RIGHT_BOX = (0.575, 0.135, 0.415, 0.79)
@@ -351,7 +341,7 @@ def make_explorer(x=None, y=None, p: int = 15, penalty: float = 0.0) -> Explorer
                        label=f"current fit: risk {_fmt(risk)}, off the chart", zorder=3)
         plots.mark_threshold(right, at=n, label=f"p = n = {n}")
         right.axhline(NOISE**2, color=plots.PALETTE["black"], linestyle=":", linewidth=1.5,
-                      label="noise floor σ² = 0.04")
+                      label=f"noise floor σ² = {NOISE**2:g}")
         right.set_xscale("log")
         right.set_yscale("log")
         right.set_ylim(0.02, _Y_TOP)
@@ -367,7 +357,7 @@ def make_explorer(x=None, y=None, p: int = 15, penalty: float = 0.0) -> Explorer
         return fig
 
     controls = {
-        "p": _selection("features p", list(P_CHOICES), p),
-        "lam": _selection("ridge penalty λ", list(PENALTY_CHOICES), penalty),
+        "p": choice_slider("features p", list(P_CHOICES), p),
+        "lam": choice_slider("ridge penalty λ", list(PENALTY_CHOICES), penalty),
     }
     return Explorer(draw, controls)

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import ipywidgets as W
 import numpy as np
 
 from .. import plots, theory
 from .._validate import as_float, as_int
 from ..models import LinearProblem, spiked_problem
-from . import Explorer, int_slider
+from . import Explorer, checkbox, choice_slider, int_slider
 
 __all__ = ["N", "D", "BULK", "NOISE_CHOICES", "problem", "model_sizes", "curves", "draw", "make_explorer"]
 
@@ -43,8 +42,6 @@ BULK = 0.05
 NOISE_CHOICES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 _Y_TICKS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0)
-_LAYOUT = {"width": "460px"}
-_STYLE = {"description_width": "150px"}
 
 
 def problem(s: int = 80, noise_var: float = 0.1) -> LinearProblem:
@@ -186,9 +183,7 @@ def make_explorer(pruned=None, s: int = 80, noise_var: float = 0.1) -> Explorer:
 
     controls = {
         "s": int_slider("informative features s", 10, 95, 5, s),
-        "noise_var": W.SelectionSlider(options=list(NOISE_CHOICES), value=noise_var, description="noise σ²",
-                                       continuous_update=False, layout=_LAYOUT, style=_STYLE),
-        "tuned_ridge": W.Checkbox(value=True, description="show small model + tuned ridge",
-                                  layout=_LAYOUT, style=_STYLE),
+        "noise_var": choice_slider("noise σ²", list(NOISE_CHOICES), noise_var),
+        "tuned_ridge": checkbox("show small model + tuned ridge", True),
     }
     return Explorer(_draw, controls)

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import numbers
 
-import ipywidgets as W
 import numpy as np
 
 from .. import models, plots, theory
-from . import Explorer, dropdown, log_slider, slider
+from . import Explorer, choice_slider, dropdown, log_slider, slider
 
 __all__ = [
     "N",
@@ -133,8 +132,7 @@ def draw(problem: str = "weak", ridge: float = 0.1, noise_var: float = 0.25, bul
     pb = weak_problem(noise_var) if problem == "weak" else spiked_problem(noise_var, bulk)
     ps = model_sizes(pb.d)
     fig, ax = plots.new_figure(width=11.0)
-    cum = np.concatenate([[0.0], np.cumsum(pb.eigs * pb.beta**2)])
-    floor = pb.noise_var + cum[-1] - cum[ps]
+    floor = pb.effective_noise(ps)
     if problem == "weak":  # isotropic: the exact finite-n expectation (Belkin-Hsu-Xu)
         plots.theory_line(ax, ps, theory.prefix_risk(pb.beta, pb.noise_var, N, ps), label="min-norm (exact finite-n theory)")
     else:
@@ -217,9 +215,6 @@ def make_explorer(simulations=None) -> Explorer:
         "problem": dropdown("problem", _PROBLEMS, "weak"),
         "ridge": log_slider("ridge penalty λ", -3.0, 1.0, 0.1),
         "noise_var": slider("noise σ²", 0.05, 1.0, 0.05, 0.25),
-        "bulk": W.SelectionSlider(
-            options=[(f"{v:g}", v) for v in BULK_VALUES], value=0.05, description="weak-feature variance",
-            continuous_update=False, layout={"width": "460px"}, style={"description_width": "150px"},
-        ),
+        "bulk": choice_slider("weak-feature variance", [(f"{v:g}", v) for v in BULK_VALUES], 0.05),
     }
     return Explorer(_draw, controls)
