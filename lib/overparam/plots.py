@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._validate import as_int
+from ._validate import as_float, as_float_array, as_int
 
 __all__ = [
     "PALETTE",
@@ -298,8 +298,6 @@ def draw_gd_distances(
     -------
     Axes
     """
-    from ._validate import as_float, as_float_array
-
     steps = as_float_array(steps, "steps", ndim=1)
     path = as_float_array(path, "path", ndim=2)
     target = as_float_array(target, "target", ndim=1)
@@ -371,8 +369,6 @@ def draw_row_space(
     -------
     Axes
     """
-    from ._validate import as_float, as_float_array
-
     x = as_float_array(x_row, "x_row", ndim=(1, 2)).ravel()
     if x.size != 2:
         raise ValueError(f"x_row must hold exactly two numbers (one row, two weights), got {x.size}")
