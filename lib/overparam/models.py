@@ -330,3 +330,278 @@ def fourier_features(x, p: int, decay: float = 1.0) -> np.ndarray:
     cols = np.where(j[None, :] % 2 == 1, np.sin(phase), np.cos(phase))
     scale = np.where(k > 0, np.maximum(k, 1).astype(float) ** -decay, 1.0)
     return cols * scale[None, :]
+
+
+# ----------------------------------------------------------------------------------------------
+# Lessons 05–08: correlated features (retraining after pruning)
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorrelatedProblem:
+    """A linear Gaussian regression problem with a general (correlated) feature covariance.
+
+    Features ``x ~ N(0, cov)`` over a universe of ``d`` features in a fixed order, labels
+    ``y = <x, beta> + sqrt(noise_var) * eps``. The same interface as :class:`LinearProblem` where
+    it makes sense (``d``, ``signal``, ``null_risk``, ``eigs``, ``sample``, ``risk``); with
+    correlated features the best weights of a model that sees only some features are not the
+    true coefficients on them, see :meth:`best_support_weights` (THEORY §4–§5, lesson 08).
+
+    Parameters
+    ----------
+    cov : ndarray of shape (d, d)
+        Feature covariance, symmetric positive definite.
+    beta : ndarray of shape (d,)
+        True coefficients.
+    noise_var : float
+        Variance ``sigma^2`` of the label noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> problem = CorrelatedProblem(np.array([[1.0, 0.5], [0.5, 1.0]]), np.array([1.0, 1.0]), 0.1)
+    >>> round(problem.null_risk, 3)  # noise + beta^T cov beta
+    3.1
+    >>> b, floor = problem.best_support_weights([0])  # feature 0 alone also predicts half of x_1
+    >>> float(b[0]), round(floor, 3)
+    (1.5, 0.85)
+    """
+
+    cov: np.ndarray
+    beta: np.ndarray
+    noise_var: float
+
+    def __post_init__(self):
+        cov = as_float_array(self.cov, "cov", ndim=2)
+        beta = as_float_array(self.beta, "beta", ndim=1)
+        if cov.shape[0] == 0 or cov.shape[0] != cov.shape[1]:
+            raise ValueError(f"cov must be a non-empty square matrix, got shape {cov.shape}")
+        if beta.shape != (cov.shape[0],):
+            raise ValueError(f"beta must have shape ({cov.shape[0]},) to match cov, got {beta.shape}")
+        if not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12 * np.max(np.abs(cov))):
+            raise ValueError("cov must be symmetric")
+        cov = (cov + cov.T) / 2
+        try:
+            chol = np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            raise ValueError("cov must be positive definite (its Cholesky factorization failed)") from None
+        noise_var = as_float(self.noise_var, "noise_var", minimum=0.0)
+        object.__setattr__(self, "cov", cov)
+        object.__setattr__(self, "beta", beta)
+        object.__setattr__(self, "noise_var", noise_var)
+        object.__setattr__(self, "_chol", chol)  # cov = chol @ chol.T, used by sample
+        object.__setattr__(self, "_cov_beta", cov @ beta)  # cov @ beta, used by risk
+
+    @property
+    def d(self) -> int:
+        """Number of features in the universe."""
+        return int(self.beta.size)
+
+    @property
+    def eigs(self) -> np.ndarray:
+        """The feature variances: the diagonal of ``cov`` (not its eigenvalues).
+
+        Named as in :class:`LinearProblem`, so that per-feature rules — Hessian pruning with the
+        population variances, the oracle's ranking by ``eigs * beta**2`` — apply unchanged.
+        """
+        return np.diag(self.cov).copy()
+
+    @property
+    def signal(self) -> float:
+        """Signal power ``beta^T cov beta`` (variance of ``<x, beta>``)."""
+        return float(self.beta @ self._cov_beta)
+
+    @property
+    def null_risk(self) -> float:
+        """Risk of predicting zero: ``noise_var + signal``."""
+        return self.noise_var + self.signal
+
+    def _check_p(self, p) -> int:
+        p = as_int(p, "p", minimum=1)
+        if p > self.d:
+            raise ValueError(f"p must be at most d = {self.d}, got {p}")
+        return p
+
+    def sample(self, n: int, rng, p: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` training samples, ``x = L z`` with ``cov = L L^T`` (Cholesky) and ``z ~ N(0, I)``.
+
+        The generator is used as in :meth:`LinearProblem.sample` (first the ``(n, d)`` standard
+        normals, then the ``n`` label noises), so a diagonal ``cov`` gives the same draws as the
+        :class:`LinearProblem` with those variances.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        rng : numpy.random.Generator or int
+            Random generator (or seed).
+        p : int, optional
+            Return only the first ``p`` columns (labels always use all ``d`` features).
+
+        Returns
+        -------
+        X : ndarray of shape (n, p)
+        y : ndarray of shape (n,)
+        """
+        n = as_int(n, "n", minimum=1)
+        rng = as_generator(rng)
+        X = rng.standard_normal((n, self.d)) @ self._chol.T
+        y = X @ self.beta + np.sqrt(self.noise_var) * rng.standard_normal(n)
+        if p is not None:
+            X = X[:, : self._check_p(p)]
+        return X, y
+
+    def risk(self, w) -> np.ndarray | float:
+        """Exact population risk (test MSE including noise) of weights ``w``.
+
+        ``R(w) = sigma^2 + (w - beta)^T cov (w - beta)`` with ``w`` zero-padded to ``d``; computed
+        as ``null_risk - 2 w^T (cov beta)_p + w^T cov_pp w``, which costs ``p^2`` per weight vector.
+
+        Parameters
+        ----------
+        w : array_like of shape (p,) or (trials, p), p <= d
+            Weights on the first ``p`` features; a 2-D array holds one weight vector per row.
+
+        Returns
+        -------
+        float or ndarray of shape (trials,)
+        """
+        w = as_float_array(w, "w", ndim=(1, 2))
+        p = w.shape[-1]
+        if p > self.d:
+            raise ValueError(f"w has {p} weights but the problem has only d = {self.d} features")
+        quad = np.sum((w @ self.cov[:p, :p]) * w, axis=-1)
+        result = self.null_risk - 2.0 * (w @ self._cov_beta[:p]) + quad
+        return float(result) if np.ndim(result) == 0 else result
+
+    def best_support_weights(self, support) -> tuple[np.ndarray, float]:
+        """The best weights a model on the features ``support`` can have, and their risk.
+
+        Minimizing the risk over weights supported on ``S`` gives (THEORY §4)
+        ``b_S = beta_S + cov_SS^{-1} cov_{S,Sc} beta_Sc`` — the kept features also stand in for
+        the omitted ones they correlate with — and the floor
+        ``sigma^2 + beta_Sc^T (cov_ScSc - cov_ScS cov_SS^{-1} cov_SSc) beta_Sc`` (a Schur
+        complement), the risk of a small model on ``S`` trained on infinitely many samples.
+        With a diagonal ``cov``, ``b_S = beta_S`` and the floor is ``sigma_S^2``.
+
+        Parameters
+        ----------
+        support : array_like of int, or boolean mask of shape (d,)
+            Distinct feature indices ``0 <= i < d`` (the weights come back in this order).
+
+        Returns
+        -------
+        b_S : ndarray of shape (s,)
+        floor : float
+        """
+        arr = np.asarray(support)
+        if arr.dtype == bool:
+            if arr.shape != (self.d,):
+                raise ValueError(f"a boolean support must have shape ({self.d},), got {arr.shape}")
+            S = np.flatnonzero(arr)
+        else:
+            S = as_int_array(support, "support", minimum=0)
+        if S.size == 0:
+            raise ValueError("support must contain at least one feature")
+        if S.max() >= self.d:
+            raise ValueError(f"support indices must be below d = {self.d}, got {S.max()}")
+        if np.unique(S).size != S.size:
+            raise ValueError("support must not repeat an index")
+        rest = np.setdiff1d(np.arange(self.d), S)
+        C_SS = self.cov[np.ix_(S, S)]
+        C_SR = self.cov[np.ix_(S, rest)]
+        beta_R = self.beta[rest]
+        cross = C_SR @ beta_R
+        b_S = self.beta[S] + np.linalg.solve(C_SS, cross)
+        schur = beta_R @ (self.cov[np.ix_(rest, rest)] @ beta_R) - cross @ np.linalg.solve(C_SS, cross)
+        return b_S, float(self.noise_var + max(schur, 0.0))
+
+
+__all__.append("CorrelatedProblem")
+
+
+def _check_beta_for(beta, d: int) -> np.ndarray:
+    beta = as_float_array(beta, "beta", ndim=1)
+    if beta.shape != (d,):
+        raise ValueError(f"beta must have shape ({d},) for d = {d} features, got {beta.shape}")
+    return beta
+
+
+def equicorrelated_problem(d: int, rho: float, beta, noise_var: float) -> CorrelatedProblem:
+    """Equicorrelated features: unit variances and correlation ``rho`` between every pair.
+
+    ``cov = (1 - rho) I + rho 1 1^T``, positive definite for ``-1/(d - 1) < rho < 1``.
+
+    Parameters
+    ----------
+    d : int
+        Number of features.
+    rho : float
+        Common correlation.
+    beta : array_like of shape (d,)
+        True coefficients.
+    noise_var : float
+        Label noise variance.
+
+    Returns
+    -------
+    CorrelatedProblem
+
+    Examples
+    --------
+    >>> equicorrelated_problem(3, 0.5, [1.0, 0.0, 0.0], 0.1).cov
+    array([[1. , 0.5, 0.5],
+           [0.5, 1. , 0.5],
+           [0.5, 0.5, 1. ]])
+    """
+    d = as_int(d, "d", minimum=1)
+    rho = as_float(rho, "rho")
+    lower = -1.0 / (d - 1) if d > 1 else -np.inf
+    if not lower < rho < 1.0:
+        raise ValueError(f"rho must lie in ({lower:.4g}, 1) for the covariance to be positive definite, got {rho}")
+    beta = _check_beta_for(beta, d)
+    cov = np.full((d, d), rho) + (1.0 - rho) * np.eye(d)
+    return CorrelatedProblem(cov, beta, noise_var)
+
+
+__all__.append("equicorrelated_problem")
+
+
+def ar1_problem(d: int, rho: float, beta, noise_var: float) -> CorrelatedProblem:
+    """AR(1) (Toeplitz) features: unit variances, ``corr(x_i, x_j) = rho^|i - j|``.
+
+    Neighbouring features are correlated and the correlation decays with distance in the feature
+    order; positive definite for ``-1 < rho < 1``. THEORY §5's retraining measurements use it.
+
+    Parameters
+    ----------
+    d : int
+        Number of features.
+    rho : float
+        Correlation of neighbours, ``|rho| < 1``.
+    beta : array_like of shape (d,)
+        True coefficients.
+    noise_var : float
+        Label noise variance.
+
+    Returns
+    -------
+    CorrelatedProblem
+
+    Examples
+    --------
+    >>> ar1_problem(3, 0.5, [1.0, 0.0, 0.0], 0.1).cov
+    array([[1.  , 0.5 , 0.25],
+           [0.5 , 1.  , 0.5 ],
+           [0.25, 0.5 , 1.  ]])
+    """
+    d = as_int(d, "d", minimum=1)
+    rho = as_float(rho, "rho")
+    if not -1.0 < rho < 1.0:
+        raise ValueError(f"rho must lie in (-1, 1) for the covariance to be positive definite, got {rho}")
+    beta = _check_beta_for(beta, d)
+    lag = np.abs(np.arange(d)[:, None] - np.arange(d)[None, :])
+    return CorrelatedProblem(rho**lag, beta, noise_var)
+
+
+__all__.append("ar1_problem")
