@@ -383,3 +383,26 @@ CASES = [
 def test_bad_input_gives_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_retrain_one_design_one_mask_solves_once(monkeypatch):
+    """A single design with a 1-D mask is one least-squares problem, not one per column."""
+    import overparam.prune as prune_module
+
+    calls = []
+    original = prune_module._solve_kept
+
+    def counting(Xs, y):
+        calls.append(Xs.shape[0])
+        return original(Xs, y)
+
+    monkeypatch.setattr(prune_module, "_solve_kept", counting)
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((30, 12)), rng.standard_normal(30)
+    mask = np.zeros(12, dtype=bool)
+    mask[[1, 4, 7]] = True
+    w = prune_module.retrain(X, y, mask)
+    assert calls == [1]
+    expected = np.linalg.lstsq(X[:, mask], y, rcond=None)[0]
+    np.testing.assert_allclose(w[mask], expected, rtol=1e-10, atol=1e-12)
+    assert np.all(w[~mask] == 0)

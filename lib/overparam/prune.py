@@ -336,7 +336,10 @@ def retrain(X, y, mask) -> np.ndarray:
     if mask.shape[-1] != p:
         raise ValueError(f"mask must have {p} entries per row (one per column of X), got shape {mask.shape}")
     unbatched = X.ndim == 2 and mask.ndim == 1
-    trials = X.shape[0] if X.ndim == 3 else mask.shape[0]
+    if X.ndim == 3:
+        trials = X.shape[0]
+    else:  # one design: once per mask row (a 1-D mask is a single row)
+        trials = mask.shape[0] if mask.ndim == 2 else 1
     if X.ndim == 3 and mask.ndim == 2 and mask.shape[0] != trials:
         raise ValueError(f"mask must have one row per design ({trials}), got shape {mask.shape}")
     X3 = np.broadcast_to(X, (trials, n, p))
