@@ -25,3 +25,34 @@ def test_star_import_works():
     namespace = {}
     exec("from overparam import *", namespace)
     assert "min_norm_least_squares" in namespace and "LinearProblem" in namespace
+
+
+def _blas_threads_after_import(env_value):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    env.pop("OVERPARAM_BLAS_THREADS", None)
+    if env_value is not None:
+        env["OVERPARAM_BLAS_THREADS"] = env_value
+    code = (
+        "import json, overparam\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(json.dumps([i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas']))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_import_limits_every_loaded_blas_to_one_thread():
+    threads = _blas_threads_after_import(None)
+    assert threads and all(t == 1 for t in threads), threads
+
+
+def test_blas_limit_can_be_chosen():
+    import os
+
+    threads = _blas_threads_after_import("2")
+    assert threads and all(t == min(2, os.cpu_count()) for t in threads), threads

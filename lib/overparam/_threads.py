@@ -21,6 +21,9 @@ def limit_blas_threads() -> int | None:
         raise ValueError(f"OVERPARAM_BLAS_THREADS must be a whole number, got {raw!r}") from None
     if limit <= 0:
         return None
+    # threadpoolctl only limits libraries already loaded: load numpy's and scipy's BLAS first
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=limit, user_api="blas")
