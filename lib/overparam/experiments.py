@@ -376,3 +376,259 @@ def prefix_sweep(problem: LinearProblem, n: int, ps, trials: int = 20, seed=0, p
     return Summary(x=ps.astype(float), values=risks)
 
 
+
+
+# ----------------------------------------------------------------------------------------------
+# Lessons 05–08: train large, then prune (with and without retraining)
+# ----------------------------------------------------------------------------------------------
+
+#: the pruning rules :func:`pruning_sweep` knows, in its default order
+PRUNING_RULES = ("magnitude", "hessian", "oracle", "random")
+
+
+def pruning_sweep(
+    problem,
+    n: int,
+    ps,
+    s: int,
+    trials: int = 20,
+    seed=0,
+    rules=PRUNING_RULES,
+    retrain: bool = True,
+    support=None,
+) -> dict:
+    """Risk of min-norm least squares on the first ``p`` features, pruned to ``s`` weights, for each ``p``.
+
+    Each trial draws one training set and fits the dense min-norm model of every size ``p`` on it
+    (as :func:`prefix_sweep`); every pruning rule then prunes *that same fit*, so the rules are
+    compared on identical models. Rules (THEORY §4, :mod:`overparam.prune`):
+
+    * ``"magnitude"`` — keep the ``s`` largest ``|w_i|``;
+    * ``"hessian"`` — keep the ``s`` largest ``sqrt(lambda_i) |w_i|`` with the *population*
+      variances ``lambda_i = problem.eigs`` (for a :class:`~overparam.models.CorrelatedProblem`, the
+      diagonal of its covariance);
+    * ``"oracle"`` — keep the ``s`` largest ``lambda_i beta_i^2`` among the first ``p`` features
+      (ties to the lower index, as :func:`overparam.theory.oracle_pruned_risk`), or the given
+      ``support``; for correlated features this ranking uses only the diagonal of the covariance,
+      so pass ``support`` if a lesson wants another one;
+    * ``"random"`` — ``s`` weights chosen uniformly at random, independently per trial and ``p``.
+
+    Each pruned model is measured without retraining (the kept weights of the dense fit) and, if
+    ``retrain``, after refitting least squares on the kept columns (:func:`overparam.prune.retrain`).
+    All values are exact population risks (test MSE including noise), so no test set adds noise.
+
+    Sizes with ``p = n`` (and its neighbours) are computed like any other, through the SVD: their
+    risks are just very large and heavy-tailed (the interpolation peak); prefer medians there. For
+    the same ``seed`` and a :class:`~overparam.models.LinearProblem` the ``"dense"`` values equal
+    those of :func:`prefix_sweep` (same draws), unless the oracle support reaches beyond ``max(ps)``.
+    Features beyond the ones drawn enter exactly as the label noise they amount to; for a
+    correlated problem that is the Gaussian conditional given the drawn features (the kept ones
+    also predict part of the rest, see :meth:`~overparam.models.CorrelatedProblem.best_support_weights`).
+
+    Parameters
+    ----------
+    problem : LinearProblem or CorrelatedProblem
+    n : int
+        Training samples.
+    ps : array_like of int
+        Dense model sizes, ``s <= p <= d``; values below and above ``n`` are both fine.
+    s : int
+        Weights kept after pruning, ``s >= 1``.
+    trials : int
+        Independent training sets.
+    seed : int or numpy.random.Generator
+        Seeds the training sets; the random masks come from a generator spawned from it, so adding
+        or removing a rule does not change the training sets. Same seed, same results.
+    rules : sequence of str
+        Any of ``"magnitude"``, ``"hessian"``, ``"oracle"``, ``"random"``.
+    retrain : bool
+        Also measure every rule after retraining on its support.
+    support : array_like of int, optional
+        The ``s`` "known best" features, used for the ``"oracle"`` rule at every ``p`` (all indices
+        must then be below ``min(ps)``) and for the ``"small"`` baseline. Default: the top-``s``
+        features by ``eigs * beta**2`` (ties to the lower index).
+
+    Returns
+    -------
+    dict of str to Summary
+        ``"dense"``; for each rule ``"<rule>"`` and, if ``retrain``, ``"<rule>+retrain"`` — each
+        with ``x`` = the sizes ``p`` and values of shape ``(trials, len(ps))``; and ``"small"``: least
+        squares trained directly on the support (the small model, fitted on the same training sets),
+        with ``x = [s]`` and values of shape ``(trials, 1)`` (it does not depend on ``p``).
+
+    Examples
+    --------
+    >>> from overparam import models
+    >>> out = pruning_sweep(models.pruning_showcase_problem(300), n=100, ps=[150, 300], s=80,
+    ...                     trials=3, rules=("magnitude", "oracle"))
+    >>> list(out)
+    ['dense', 'magnitude', 'magnitude+retrain', 'oracle', 'oracle+retrain', 'small']
+    >>> out["oracle"].values.shape, out["small"].values.shape
+    ((3, 2), (3, 1))
+    """
+    from . import prune
+    from .models import CorrelatedProblem
+
+    if not isinstance(problem, (LinearProblem, CorrelatedProblem)):
+        raise TypeError(f"problem must be a LinearProblem or a CorrelatedProblem, got {type(problem).__name__}")
+    n, trials, rng = _check_common(n, trials, seed)
+    ps = as_int_array(ps, "ps", minimum=1)
+    s = as_int(s, "s", minimum=1)
+    d = problem.d
+    if ps.max() > d:
+        raise ValueError(f"every p must be at most d = {d}, got {ps.max()}")
+    if ps.min() < s:
+        raise ValueError(f"every p must be at least s = {s} (a model cannot be pruned to more weights than it has), got {ps.min()}")
+    if isinstance(rules, str):
+        rules = (rules,)
+    try:
+        rules = tuple(rules)
+    except TypeError:
+        raise TypeError(f"rules must be a sequence of rule names, got {type(rules).__name__}") from None
+    for rule in rules:
+        if rule not in PRUNING_RULES:
+            raise ValueError(f"unknown pruning rule {rule!r}: rules must be among {PRUNING_RULES}")
+    if len(set(rules)) != len(rules):
+        raise ValueError(f"rules must not repeat a rule, got {rules}")
+    if not isinstance(retrain, (bool, np.bool_)):
+        raise TypeError(f"retrain must be True or False, got {type(retrain).__name__}")
+
+    eigs, beta = problem.eigs, problem.beta
+    if support is None:
+        ranked = np.lexsort((np.arange(d), -(eigs * beta**2)))
+        support = np.sort(ranked[:s])
+        given = False
+    else:
+        support = as_int_array(support, "support", minimum=0)
+        if support.size != s:
+            raise ValueError(f"support must hold exactly s = {s} feature indices, got {support.size}")
+        if np.unique(support).size != s:
+            raise ValueError("support must not repeat an index")
+        if support.max() >= ps.min():
+            raise ValueError(f"every support index must be below the smallest p = {ps.min()}, got {support.max()}")
+        given = True
+
+    m = int(max(ps.max(), support.max() + 1))  # columns to draw
+    if isinstance(problem, LinearProblem):
+        mix, coef, tail_var = np.sqrt(eigs[:m]), beta[:m], problem.effective_noise(m)
+    else:
+        coef, tail_var = problem.best_support_weights(np.arange(m))  # y | first m features
+        mix = np.linalg.cholesky(problem.cov[:m, :m]).T
+    mask_rng = rng.spawn(1)[0]
+    pen = np.zeros(ps.size)
+    small_mask = np.zeros(m, dtype=bool)
+    small_mask[support] = True
+
+    keys = ["dense"]
+    for rule in rules:
+        keys += [rule, f"{rule}+retrain"] if retrain else [rule]
+    values = {key: np.empty((trials, ps.size)) for key in keys}
+    small = np.empty((trials, 1))
+    chunk = max(1, min(trials, int(2**22 // (n * m))))  # as prefix_sweep: the same draws
+    for start in range(0, trials, chunk):
+        t = min(chunk, trials - start)
+        rows = slice(start, start + t)
+        Z = rng.standard_normal((t, n, m))
+        X = Z * mix if mix.ndim == 1 else Z @ mix
+        y = X @ coef + np.sqrt(tail_var) * rng.standard_normal((t, n))
+        small[rows, 0] = problem.risk(prune.retrain(X, y, small_mask))
+        for j, W in enumerate(_prefix_solve_stack(X, y, ps, pen)):
+            p = int(ps[j])
+            values["dense"][rows, j] = problem.risk(W)
+            for rule in rules:
+                if rule == "magnitude":
+                    mask = prune.magnitude_mask(W, s)
+                elif rule == "hessian":
+                    mask = prune.hessian_mask(W, s, eigs[:p])
+                elif rule == "oracle":
+                    mask = small_mask[:p] if given else prune.oracle_mask(eigs, beta, p, s)
+                else:
+                    mask = prune.random_mask(p, s, mask_rng, trials=t)
+                values[rule][rows, j] = problem.risk(prune.apply_mask(W, mask))
+                if retrain:
+                    values[f"{rule}+retrain"][rows, j] = problem.risk(prune.retrain(X[:, :, :p], y, mask))
+    x = ps.astype(float)
+    out = {key: Summary(x=x, values=v) for key, v in values.items()}
+    out["small"] = Summary(x=np.array([float(s)]), values=small)
+    return out
+
+
+__all__.append("pruning_sweep")
+__all__.append("PRUNING_RULES")
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 04: random features, nested widths of one wide draw
+# ----------------------------------------------------------------------------------------------
+
+
+def random_features_sweep(problem, n: int, Ns, trials: int = 10, seed=0, ridge=0.0) -> Summary:
+    """Exact risk of random-features regression over widths ``N``, nested within each trial (lesson 04).
+
+    Each trial draws one wide first layer ``Theta`` (``max(Ns)`` rows) and one training set, fits
+    the second layer of every width ``N`` on the features of the first ``N`` rows
+    (:func:`overparam.random_features.fit_second_layer`, penalty ``(N/d) ridge``), and measures the
+    exact population risk through the arc-cosine kernel
+    (:meth:`~overparam.random_features.RandomFeaturesProblem.risk`), so no test set adds noise.
+    The fits go through the normal equations as in :func:`prefix_sweep` (an ``N x N`` block of one
+    ``Z^T Z`` below ``N = n``, an ``n x n`` Gram matrix accumulated over growing widths above);
+    min-norm fits within two of ``n`` use the SVD. The kernel matrix of the wide draw is built
+    once per trial, block by block.
+
+    ``N = n`` with ``ridge = 0`` is allowed: the min-norm fit is well defined (the SVD handles it),
+    but its risk is huge and heavy-tailed (the theory is infinite there), so plot medians on a
+    log axis, or leave that width out.
+
+    Parameters
+    ----------
+    problem : overparam.random_features.RandomFeaturesProblem
+    n : int
+        Training samples.
+    Ns : array_like of int
+        Widths (numbers of random features), each at least 1.
+    trials : int
+        Independent (first layer, training set) draws.
+    seed : int or numpy.random.Generator
+    ridge : float or array_like
+        ``lambda >= 0`` in the ``(N/d) lambda`` convention, or one value per width.
+
+    Returns
+    -------
+    Summary
+        ``x`` holds the widths; values are exact risks including noise, shape ``(trials, len(Ns))``.
+
+    Examples
+    --------
+    >>> from overparam import random_features
+    >>> problem = random_features.random_features_problem(d=20, noise_var=0.25)
+    >>> s = random_features_sweep(problem, n=40, Ns=[10, 80], trials=3, seed=0)
+    >>> s.values.shape
+    (3, 2)
+    """
+    from .random_features import RandomFeaturesProblem, _quadratic_forms
+
+    if not isinstance(problem, RandomFeaturesProblem):
+        raise TypeError(f"problem must be a RandomFeaturesProblem, got {type(problem).__name__}")
+    n, trials, rng = _check_common(n, trials, seed)
+    Ns = as_int_array(Ns, "Ns", minimum=1)
+    lam = as_float_array(ridge, "ridge", ndim=(0, 1))
+    if lam.ndim == 1 and lam.size != Ns.size:
+        raise ValueError(f"ridge must be a number or have one entry per width ({Ns.size}), got {lam.size}")
+    if np.any(lam < 0):
+        raise ValueError("ridge must be non-negative")
+    penalties = np.broadcast_to(lam, Ns.shape) * Ns / problem.d  # fit.ridge convention: n * penalty
+    n_max = int(Ns.max())
+    risks = np.empty((trials, Ns.size))
+    for t in range(trials):
+        theta = problem.draw_first_layer(n_max, rng)
+        X, y = problem.sample(n, rng)
+        Z = problem.features(X, theta)
+        weights = [w[0] for w in _prefix_solve_stack(Z[None], y[None], Ns, penalties)]
+        quad = _quadratic_forms(theta, weights)
+        proj = theta @ problem.beta / np.sqrt(problem.d)
+        for j, w in enumerate(weights):
+            risks[t, j] = problem.null_risk - float(w @ proj[: w.size]) + float(quad[j])
+    return Summary(x=Ns.astype(float), values=risks)
+
+
+__all__.append("random_features_sweep")

@@ -715,3 +715,850 @@ def isotropic_break_even_ratio(signal: float, noise_var: float) -> float:
     if r > sigma:
         return float(1.0 - sigma / (2.0 * r))
     return float(signal / (signal + noise_var))
+
+
+# ----------------------------------------------------------------------------------------------
+# §6 Random features (Mei & Montanari 2019; RF-THEORY): closed form, kernel limit
+# ----------------------------------------------------------------------------------------------
+
+from .random_features import relu_constants as _relu_constants  # noqa: E402
+
+
+def _rf_chi_ridgeless(m: np.ndarray, zeta2: float) -> np.ndarray:
+    """``t = -chi > 0`` solving ``t + zeta^2 t / (1 + zeta^2 t) = m`` (the ridgeless chi, m = min(psi1, psi2))."""
+    b = 1.0 + zeta2 - m * zeta2
+    return (-b + np.sqrt(b * b + 4.0 * zeta2 * m)) / (2.0 * zeta2)
+
+
+def _rf_chi(psi1: np.ndarray, psi2: np.ndarray, lam_bar: np.ndarray, zeta2: float) -> np.ndarray:
+    """Mei–Montanari ``chi = -ab`` for broadcast 1-D arrays (``lam_bar = ridge / mustar2``).
+
+    With ``s = sqrt(psi1 psi2 lam_bar)`` the fixed point ``a = psi1 / (s + b + zeta^2 b/(1 + zeta^2 ab))``,
+    ``b = psi2 / (s + a + zeta^2 a/(1 + zeta^2 ab))`` reduces, with ``t = ab`` and
+    ``g(t) = t + zeta^2 t/(1 + zeta^2 t)``, to ``a s = psi1 - g``, ``b s = psi2 - g``, hence to one
+    scalar equation ``s^2 t = (psi1 - g)(psi2 - g)`` on ``0 < g < min(psi1, psi2)``: increasing
+    minus decreasing in ``u = g(t)``, so bisection on ``u`` finds the unique root. ``lam_bar = 0``
+    is the limit ``g = min(psi1, psi2)`` in closed form.
+    """
+    m = np.minimum(psi1, psi2)
+    t = _rf_chi_ridgeless(m, zeta2)
+    pos = lam_bar > 0
+    if np.any(pos):
+        p1, p2, mm = psi1[pos], psi2[pos], m[pos]
+        s2 = p1 * p2 * lam_bar[pos]
+        lo, hi = np.zeros_like(mm), mm.copy()
+        for _ in range(120):  # the bracket [0, m] shrinks to rounding level well before 120 halvings
+            u = 0.5 * (lo + hi)
+            above = s2 * _rf_chi_ridgeless(u, zeta2) > (p1 - u) * (p2 - u)
+            hi = np.where(above, u, hi)
+            lo = np.where(above, lo, u)
+        t[pos] = _rf_chi_ridgeless(0.5 * (lo + hi), zeta2)
+    return -t
+
+
+def _rf_bias_variance(psi1: np.ndarray, psi2: np.ndarray, ridge: np.ndarray):
+    """Mei–Montanari bias ``E1/E0`` and variance ``E2/E0`` for ReLU (broadcast 1-D arrays)."""
+    c = _relu_constants()
+    z2 = c.zeta**2
+    chi = _rf_chi(psi1, psi2, ridge / c.mustar2, z2)
+    p1, p2, x = psi1, psi2, chi
+    z4, z6 = z2 * z2, z2 * z2 * z2
+    x2 = x * x
+    x3 = x2 * x
+    e0 = (
+        -(x3 * x2) * z6 + 3 * (x2 * x2) * z4 + (p1 * p2 - p2 - p1 + 1) * x3 * z6 - 2 * x3 * z4
+        - 3 * x3 * z2 + (p1 + p2 - 3 * p1 * p2 + 1) * x2 * z4 + 2 * x2 * z2 + x2
+        + 3 * p1 * p2 * x * z2 - p1 * p2
+    )
+    e1 = p2 * x3 * z4 - p2 * x2 * z2 + p1 * p2 * x * z2 - p1 * p2
+    e2 = (
+        (x3 * x2) * z6 - 3 * (x2 * x2) * z4 + (p1 - 1) * x3 * z6 + 2 * x3 * z4 + 3 * x3 * z2
+        - (p1 + 1) * x2 * z4 - 2 * x2 * z2 - x2
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bias, variance = e1 / e0, e2 / e0
+    peak = (ridge == 0) & (psi1 == psi2)
+    return np.where(peak, np.inf, bias), np.where(peak, np.inf, variance)
+
+
+def _rf_broadcast(psi1, psi2, ridge, first: str = "psi1", second: str = "psi2"):
+    a = as_float_array(psi1, first, ndim=(0, 1))
+    b = as_float_array(psi2, second, ndim=(0, 1))
+    r = as_float_array(ridge, "ridge", ndim=(0, 1))
+    if np.any(a <= 0):
+        raise ValueError(f"{first} must be positive")
+    if np.any(b <= 0):
+        raise ValueError(f"{second} must be positive")
+    if np.any(r < 0):
+        raise ValueError("ridge must be non-negative")
+    scalar = a.ndim == 0 and b.ndim == 0 and r.ndim == 0
+    try:
+        a, b, r = np.broadcast_arrays(np.atleast_1d(a), np.atleast_1d(b), np.atleast_1d(r))
+    except ValueError:
+        raise ValueError(
+            f"{first}, {second} and ridge must broadcast together, got sizes {a.size}, {b.size}, {r.size}"
+        ) from None
+    return a.astype(float), b.astype(float), r.astype(float), scalar
+
+
+def random_features_risk(psi1, psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0):
+    """Asymptotic risk (test MSE including noise) of ReLU random-features regression.
+
+    The closed form of Mei & Montanari (2019; RF-THEORY) for ``N`` features
+    ``ReLU(<theta_a, x>/sqrt(d))``, ``n`` samples and input dimension ``d`` growing together with
+    ``psi1 = N/d`` and ``psi2 = n/d``; second layer trained with the penalty
+    ``(N/d) ridge ||a||^2`` on the mean squared loss (:func:`overparam.random_features.fit_second_layer`).
+    With the bias ``B = E1/E0`` and variance ``V = E2/E0`` (polynomials in
+    ``chi``, ``zeta``, ``psi1``, ``psi2``), the excess risk is
+    ``R = signal B + (noise_var + nonlinear) V + nonlinear`` and the result is ``R + noise_var``.
+
+    Parameters
+    ----------
+    psi1 : float or array_like
+        ``N / d > 0`` (the curve's x-axis; vectorized).
+    psi2 : float or array_like
+        ``n / d > 0``; the interpolation threshold is ``psi1 = psi2``.
+    signal : float
+        ``F1^2 = ||beta||^2``, the power of the linear part of the target.
+    nonlinear : float
+        ``F*^2``, the power of a nonlinear part of the target (0 for a linear teacher); it acts
+        like extra label noise and is never learned.
+    noise_var : float
+        Label noise ``tau^2``.
+    ridge : float or array_like
+        ``lambda >= 0`` in the ``(N/d) lambda`` convention; ``psi1``, ``psi2`` and ``ridge``
+        broadcast together.
+
+    Returns
+    -------
+    float or ndarray
+        ``inf`` at ``psi1 == psi2`` when ``ridge == 0`` (the interpolation peak; even without
+        noise, since the features' own nonlinear part acts as noise).
+
+    Examples
+    --------
+    >>> r = random_features_risk([0.3, 1.0, 30.0], psi2=3.0, noise_var=0.25)   # d = 100, n = 300
+    >>> [round(float(v) - 0.25, 3) for v in r]   # excess risk at N = 30, 100, 3000 (RF-THEORY)
+    [0.91, 0.797, 0.152]
+    """
+    psi1, psi2, ridge, scalar = _rf_broadcast(psi1, psi2, ridge)
+    signal = as_float(signal, "signal", minimum=0.0)
+    nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
+    noise_var = as_float(noise_var, "noise_var", minimum=0.0)
+    bias, variance = _rf_bias_variance(psi1, psi2, ridge)
+    with np.errstate(invalid="ignore"):  # 0 * inf when a term has no weight
+        excess = np.where(signal > 0, signal * bias, 0.0) + np.where(
+            noise_var + nonlinear > 0, (noise_var + nonlinear) * variance, 0.0
+        )
+    risk = excess + nonlinear + noise_var
+    return float(risk[0]) if scalar else risk
+
+
+__all__.append("random_features_risk")
+
+
+def random_features_kernel_limit(psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0):
+    """Risk of ReLU random features with infinitely many features (``psi1 -> inf``): kernel ridge.
+
+    In this limit the random-features model is kernel ridge regression with the arc-cosine kernel,
+    which on the sphere behaves as *linear* ridge regression on isotropic features with aspect
+    ratio ``gamma = d/n = 1/psi2``, effective penalty ``(1 + psi2 ridge/mustar2) / (zeta^2 psi2)``
+    (in the ``(X^T X + n lambda I)`` convention; the nonlinear part of the features is an implicit
+    ridge), noise ``noise_var + nonlinear``, plus the unlearnable ``nonlinear``. Closed form via the
+    isotropic effective ridge ``kappa`` (Hastie et al. 2022):
+    ``kappa^2 + kappa (1 - lambda - gamma) - lambda = 0`` and excess
+    ``[kappa^2 r^2 + sigma^2 gamma] / ((1 + kappa)^2 - gamma)``. It is the large-``psi1`` limit
+    of :func:`random_features_risk`.
+
+    Parameters
+    ----------
+    psi2 : float or array_like
+        ``n / d > 0`` (vectorized; may broadcast with ``ridge``).
+    signal, nonlinear, noise_var : float
+        As in :func:`random_features_risk`.
+    ridge : float or array_like
+        ``lambda >= 0``, ``(N/d) lambda`` convention.
+
+    Returns
+    -------
+    float or ndarray
+        Risk including noise.
+
+    Examples
+    --------
+    >>> round(random_features_kernel_limit(3.0, noise_var=0.25) - 0.25, 3)   # RF-THEORY, N -> inf
+    0.108
+    """
+    psi2, _, ridge, scalar = _rf_broadcast(psi2, 1.0, ridge, first="psi2", second="psi1")
+    signal = as_float(signal, "signal", minimum=0.0)
+    nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
+    noise_var = as_float(noise_var, "noise_var", minimum=0.0)
+    c = _relu_constants()
+    gamma = 1.0 / psi2
+    lam = (1.0 + psi2 * ridge / c.mustar2) / (c.zeta**2 * psi2)
+    kappa = 0.5 * ((gamma + lam - 1.0) + np.sqrt((1.0 - lam - gamma) ** 2 + 4.0 * lam))
+    sigma2 = noise_var + nonlinear
+    excess = (kappa**2 * signal + sigma2 * gamma) / ((1.0 + kappa) ** 2 - gamma)
+    risk = excess + nonlinear + noise_var
+    return float(risk[0]) if scalar else risk
+
+
+__all__.append("random_features_kernel_limit")
+
+
+# ----------------------------------------------------------------------------------------------
+# §3–§4 The auxiliary model and the risk of pruning min-norm least squares
+# ----------------------------------------------------------------------------------------------
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from scipy.special import ndtr as _ndtr  # noqa: E402
+
+from ._validate import as_generator as _as_generator  # noqa: E402
+
+_PRUNING_METHODS = ("magnitude", "hessian", "oracle")
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def _normal_pdf(x):
+    return _INV_SQRT_2PI * np.exp(-0.5 * x * x)
+
+
+@_dataclass(frozen=True, eq=False)
+class AuxiliaryModel:
+    """The auxiliary (Gaussian) model of the min-norm solution on the first ``p`` features (THEORY §3).
+
+    Coordinate ``i`` of the trained model behaves, as ``n, p`` grow proportionally, like
+    ``beta~_i = a_i (beta_i + tau g_i / sqrt(n lambda_i))`` with ``g_i`` iid ``N(0, 1)``: a shrunk
+    copy of the truth plus independent Gaussian noise. Built by :func:`auxiliary_model`.
+
+    Attributes
+    ----------
+    zeta : float
+        Implicit regularization (0 when ``p <= n``).
+    shrinkage : ndarray of shape (p,)
+        ``a_i = lambda_i / (lambda_i + zeta)``.
+    tau2 : float
+        Effective noise level ``tau^2`` (= the dense risk; ``inf`` at ``p = n``).
+    mean : ndarray of shape (p,)
+        ``a_i beta_i``, the centre of each coordinate.
+    std : ndarray of shape (p,)
+        ``a_i tau / sqrt(n lambda_i)``, its standard deviation.
+    """
+
+    zeta: float
+    shrinkage: np.ndarray
+    tau2: float
+    mean: np.ndarray
+    std: np.ndarray
+
+    @property
+    def p(self) -> int:
+        """Number of coordinates (the model size)."""
+        return int(self.mean.size)
+
+    def sample(self, rng, size: int | None = None) -> np.ndarray:
+        """Draw coordinates of the auxiliary estimator ``beta~``.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator or int
+            Random generator (or seed).
+        size : int, optional
+            Number of independent draws. Default: one draw.
+
+        Returns
+        -------
+        ndarray of shape (p,), or (size, p) when ``size`` is given
+        """
+        rng = _as_generator(rng)
+        if not np.isfinite(self.tau2):
+            raise ValueError("the auxiliary model has infinite noise (p = n): nothing to sample")
+        shape = self.mean.shape if size is None else (as_int(size, "size", minimum=1), self.p)
+        return self.mean + self.std * rng.standard_normal(shape)
+
+
+def auxiliary_model(eigs, beta, noise_var: float, n: int, p: int) -> AuxiliaryModel:
+    """The auxiliary model of min-norm least squares on the first ``p`` features (THEORY §3).
+
+    ``zeta`` solves ``sum_{i<=p} lambda_i / (lambda_i + zeta) = n`` (0 when ``p <= n``),
+    ``a_i = lambda_i / (lambda_i + zeta)``, ``tau^2`` is the dense risk
+    (:func:`effective_noise_level`), and coordinate ``i`` is ``N(a_i beta_i, a_i^2 tau^2 /
+    (n lambda_i))``. The empirical distribution of the trained weights matches that of draws
+    from this model as ``n, p`` grow proportionally (lessons 06 and 07).
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+        Feature variances and true coefficients of the universe, in model order.
+    noise_var : float
+        Label noise ``sigma^2``; features beyond ``p`` add to it (``sigma_p^2``).
+    n : int
+        Training samples.
+    p : int
+        Model size, ``1 <= p <= d``.
+
+    Returns
+    -------
+    AuxiliaryModel
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> aux = auxiliary_model(np.ones(300), np.full(300, 0.1), 0.5, 100, 300)
+    >>> round(aux.zeta, 6), round(float(aux.shrinkage[0]), 6)   # isotropic: zeta = p/n - 1
+    (2.0, 0.333333)
+    """
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n = as_int(n, "n", minimum=1)
+    p = as_int(p, "p", minimum=1)
+    if p > eigs.size:
+        raise ValueError(f"p must be at most the number of features d = {eigs.size}, got {p}")
+    bias, variance, sigma_p2, zeta = _ridge_parts(
+        eigs, beta, noise_var, n, np.array([p]), np.zeros(1), with_kappa=True
+    )
+    tau2 = float(sigma_p2[0] + bias[0] + variance[0])
+    lam = eigs[:p]
+    shrink = lam / (lam + zeta[0])
+    mean = shrink * beta[:p]
+    std = shrink * np.sqrt(tau2 / (n * lam)) if np.isfinite(tau2) else np.full(p, np.inf)
+    for arr in (shrink, mean, std):
+        arr.setflags(write=False)
+    return AuxiliaryModel(float(zeta[0]), shrink, tau2, mean, std)
+
+
+__all__.append("AuxiliaryModel")
+__all__.append("auxiliary_model")
+
+
+def effective_noise_level(eigs, beta, noise_var: float, n: int, p) -> np.ndarray | float:
+    """Effective noise level ``tau^2`` of the auxiliary model (THEORY §3), vectorized over ``p``.
+
+    ``p < n``: ``tau^2 = sigma_p^2 / (1 - p/n)``; ``p > n``: ``tau^2 = [sigma_p^2 + zeta^2
+    sum_i lambda_i beta_i^2 / (lambda_i + zeta)^2] / (1 - D2/n)``; ``inf`` at ``p = n`` (unless
+    ``sigma_p^2 = 0``). It equals the dense risk :func:`minnorm_risk`.
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+    noise_var : float
+    n : int
+    p : int or array_like of int
+        Model size(s), ``1 <= p <= d``.
+
+    Returns
+    -------
+    float or ndarray
+    """
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n, p, scalar = _check_sizes(n, p, eigs.size)
+    bias, variance, sigma_p2 = _ridge_parts(eigs, beta, noise_var, n, p, np.zeros(p.shape))
+    return _out(sigma_p2 + bias + variance, scalar)
+
+
+__all__.append("effective_noise_level")
+
+
+def _feature_groups(eigs, beta, p: np.ndarray):
+    """Features of each prefix as weighted entries ``(row, lam, beta, count)``, grouped by ``(lambda, beta)``.
+
+    Row ``k`` holds the distinct ``(lambda, beta)`` pairs among the first ``p[k]`` features with
+    their multiplicities, so the reference-C problem has two entries per row whatever ``p`` is.
+    When grouping saves little (more than ``d/4`` groups) every feature is its own entry.
+    Entries are sorted by row.
+    """
+    d = eigs.size
+    pairs, inverse = np.unique(np.column_stack([eigs, beta]), axis=0, return_inverse=True)
+    inverse = np.ravel(inverse)
+    if 4 * pairs.shape[0] > d:
+        row = np.repeat(np.arange(p.size), p)
+        feature = np.arange(row.size) - np.repeat(np.cumsum(p) - p, p)
+        return row, eigs[feature], beta[feature], np.ones(row.size)
+    counts = np.stack([np.bincount(inverse[:k], minlength=pairs.shape[0]) for k in p])
+    row, group = np.nonzero(counts)
+    return row, pairs[group, 0], pairs[group, 1], counts[row, group].astype(float)
+
+
+def _threshold_rule_risk(row, lam, beta, count, zeta, tau2, sigma_p2, n, s, power):
+    """Risk of the threshold rule ``keep i when lambda_i**power * |beta~_i| >= t`` (THEORY §4).
+
+    The models (rows) are given as weighted feature entries sorted by ``row`` (see
+    :func:`_feature_groups`); ``zeta``, ``tau2``, ``sigma_p2`` and ``s`` are per row and every row
+    has at least one entry. ``t`` solves ``sum_i P(keep i) = s`` by Newton's method safeguarded by
+    bisection, for all rows at once; the risk is the closed form in the normal cdf/pdf.
+    ``power = 0`` is magnitude pruning, ``0.5`` Hessian pruning.
+    """
+    rows = zeta.size
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+
+    def row_sum(x):
+        return np.add.reduceat(x, starts)
+
+    s = np.broadcast_to(np.asarray(s, dtype=float), (rows,))
+    shrink = lam / (lam + zeta[row])
+    risk = np.full(rows, np.inf)
+    finite = np.isfinite(tau2)
+    keep_all = finite & (row_sum(count) <= s)
+    risk[keep_all] = tau2[keep_all]  # nothing pruned: the dense risk
+    exact = finite & ~keep_all & (tau2 <= 0)
+    for k in np.flatnonzero(exact):  # no noise at all: beta~ = a * beta exactly, keep the top s
+        e = row == k
+        c, lm, b, a = count[e], lam[e], beta[e], shrink[e]
+        order = np.argsort(-(lm**power) * np.abs(a * b), kind="stable")
+        kept = np.empty_like(c)
+        kept[order] = np.clip(s[k] - (np.cumsum(c[order]) - c[order]), 0.0, c[order])
+        risk[k] = sigma_p2[k] + np.sum(lm * (kept * ((1 - a) * b) ** 2 + (c - kept) * b**2))
+    live_rows = finite & ~keep_all & (tau2 > 0)
+    if not np.any(live_rows):
+        return risk
+    live = live_rows[row]
+    r, c, lm, b, a = row[live], count[live], lam[live], beta[live], shrink[live]
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    s_l = s[live_rows]
+    mean = a * b
+    sd = a * np.sqrt(tau2[r] / (n * lm))
+    w = lm**power
+    mu, sc = w * mean, w * sd  # the score w * beta~ is N(mu, sc^2)
+    lo = np.zeros(starts.size)
+    hi = np.maximum.reduceat(np.abs(mu) + 9.0 * sc, starts)  # keeps ~nothing
+    t = 0.5 * hi
+    ri = np.cumsum(np.r_[0, r[1:] != r[:-1]])  # compact row index of each entry
+    inv_sc, z_mu, c_sc = 1.0 / sc, mu / sc, c / sc
+    for _ in range(200):
+        t_sc = t[ri] * inv_sc
+        upper, lower = t_sc - z_mu, -t_sc - z_mu  # standardized thresholds
+        p_out = _ndtr(-upper) + _ndtr(lower)
+        f = np.add.reduceat(c * p_out, starts) - s_l
+        fprime = -np.add.reduceat(c_sc * (_normal_pdf(upper) + _normal_pdf(lower)), starts)
+        lo = np.where(f > 0, t, lo)
+        hi = np.where(f > 0, hi, t)
+        done = (np.abs(f) <= 1e-10 * s_l) | (hi - lo <= 1e-15 * hi)
+        if np.all(done):
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = t - f / fprime
+        inside = (newton > lo) & (newton < hi)
+        t = np.where(done, t, np.where(inside, newton, 0.5 * (lo + hi)))
+    p_in = 1.0 - p_out
+    pdf_lo, pdf_up = _normal_pdf(lower), _normal_pdf(upper)
+    u = b - mean
+    err_in = u**2 * p_in - 2 * u * sd * (pdf_lo - pdf_up) + sd**2 * (p_in + lower * pdf_lo - upper * pdf_up)
+    per_feature = lm * (b**2 * p_in + u**2 + sd**2 - err_in)
+    risk[live_rows] = sigma_p2[live_rows] + np.add.reduceat(c * per_feature, starts)
+    return risk
+
+
+def _check_method(method) -> str:
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string, one of {_PRUNING_METHODS}, got {type(method).__name__}")
+    if method not in _PRUNING_METHODS:
+        raise ValueError(f"method must be one of {_PRUNING_METHODS}, got {method!r}")
+    return method
+
+
+def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) -> np.ndarray | float:
+    """Asymptotic risk of min-norm least squares on ``p`` features pruned to ``s`` weights (THEORY §4).
+
+    The large model is fitted on the first ``p`` features and then pruned, without retraining, to
+    ``s`` weights chosen by ``method``:
+
+    * ``"magnitude"`` (MP): the ``s`` largest ``|beta^_i|``;
+    * ``"hessian"`` (HP): the ``s`` largest ``sqrt(lambda_i) |beta^_i|`` (the diagonal of the
+      square-loss Hessian is the covariance);
+    * ``"oracle"``: the ``s`` largest ``lambda_i beta_i^2`` (:func:`oracle_pruned_risk`).
+
+    MP and HP become threshold rules in the proportional limit: with the auxiliary model of
+    :func:`auxiliary_model`, coordinate ``i`` is ``X_i ~ N(a_i beta_i, a_i^2 tau^2 / (n lambda_i))``
+    and is kept when ``w_i |X_i| >= t`` (``w_i = 1`` or ``sqrt(lambda_i)``), where ``t`` solves
+    ``sum_i P(w_i |X_i| >= t) = s``. The risk
+    ``sigma_p^2 + sum_i lambda_i E[(beta_i - X_i 1{kept})^2]`` is then a closed form in the normal
+    cdf and pdf (no Monte Carlo). Features with identical ``(lambda_i, beta_i)`` are grouped, and
+    the threshold is found for all sizes at once (safeguarded Newton), so a 200-point curve of the
+    showcase problem takes a few tens of milliseconds.
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+        Feature variances and true coefficients of the universe, in model order.
+    noise_var : float
+        Label noise ``sigma^2``.
+    n : int
+        Training samples.
+    p : int or array_like of int
+        Dense model size(s), each ``s <= p <= d``. At ``p = s`` nothing is pruned and the result is
+        the dense risk :func:`minnorm_risk`; at ``p = n`` the risk is ``inf``.
+    s : int
+        Number of weights kept, ``s >= 1``.
+    method : {"magnitude", "hessian", "oracle"}
+        Pruning rule.
+
+    Returns
+    -------
+    float or ndarray (one risk per ``p``), test MSE including noise
+
+    Examples
+    --------
+    >>> from overparam.models import pruning_showcase_problem
+    >>> pb = pruning_showcase_problem()                       # reference C
+    >>> [round(pruned_risk(pb.eigs, pb.beta, pb.noise_var, 100, 400, 80, m), 3)
+    ...  for m in ("oracle", "hessian", "magnitude")]
+    [0.311, 0.316, 0.446]
+    """
+    method = _check_method(method)
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n, p_arr, scalar = _check_sizes(n, p, eigs.size)
+    s = as_int(s, "s", minimum=1)
+    if np.any(p_arr < s):
+        raise ValueError(f"every p must be at least s = {s} (a model cannot keep more weights than it has), got {p_arr.min()}")
+    if method == "oracle":
+        return oracle_pruned_risk(eigs, beta, noise_var, n, p, s)
+    bias, variance, sigma_p2, zeta = _ridge_parts(
+        eigs, beta, noise_var, n, p_arr, np.zeros(p_arr.shape), with_kappa=True
+    )
+    row, lam, b, count = _feature_groups(eigs, beta, p_arr)
+    power = 0.0 if method == "magnitude" else 0.5
+    tau2 = sigma_p2 + bias + variance
+    risk = _threshold_rule_risk(row, lam, b, count, zeta, tau2, sigma_p2, n, s, power)
+    return _out(risk, scalar)
+
+
+__all__.append("pruned_risk")
+
+
+def random_features_draw_risk(theta, beta, noise_var: float, n: int, Ns, ridge: float = 0.0, nonlinear: float = 0.0, covariance: str = "gaussian"):
+    """Per-draw theory: asymptotic risk of the random-features models ``Theta[:N]`` of one drawn first layer.
+
+    Gaussian equivalence (RF-THEORY): for a fixed first layer the features behave like Gaussian
+    features with covariance ``Sigma_F`` whose best linear predictor of ``y`` is
+    ``b* = Sigma_F^{-1} E[z y]``, ``E[z y] = mu1 W beta`` (``W = Theta/sqrt(d)``). In the
+    eigenbasis of ``Sigma_F`` (variances ``lambda_k``, coefficients ``b~_k``) this is the diagonal
+    linear problem of THEORY §3 with effective noise ``noise_var + sigma_res^2 + nonlinear``,
+    ``sigma_res^2 = ||beta||^2 - sum_k lambda_k b~_k^2``; its ridge / min-norm risk
+    (:func:`ridge_risk`, same machinery) with the penalty ``(N/d) ridge`` is returned.
+
+    ``covariance`` chooses ``Sigma_F``:
+
+    * ``"gaussian"``: ``mu1^2 W W^T + mustar2 I``, diagonalized through the ``d x d`` matrix
+      ``W^T W`` (fast; exact Gaussian equivalence for rows of norm ``sqrt(d)``, the sphere).
+    * ``"arccos"``: the exact second-moment matrix ``K`` of the ReLU features
+      (:func:`overparam.random_features.relu_kernel`), which keeps the mean and the higher-order
+      parts of ReLU, and the actual row norms; costs an ``N x N`` eigendecomposition per width
+      (about a second at ``N = 2000``).
+
+    Parameters
+    ----------
+    theta : array_like of shape (N_max, d)
+        One drawn first layer (rows ``theta_a``; features ``ReLU(<theta_a, x>/sqrt(d))``).
+    beta : array_like of shape (d,)
+        Linear teacher.
+    noise_var : float
+        Label noise ``tau^2``.
+    n : int
+        Training samples.
+    Ns : int or array_like of int
+        Widths ``1 <= N <= N_max``; the width-``N`` model uses the first ``N`` rows of ``theta``.
+    ridge : float
+        ``lambda >= 0`` in the ``(N/d) lambda`` convention of
+        :func:`overparam.random_features.fit_second_layer`.
+    nonlinear : float
+        ``F*^2``, power of a nonlinear part of the target (acts as noise).
+    covariance : {"gaussian", "arccos"}
+
+    Returns
+    -------
+    float or ndarray
+        Risk including noise per width; ``inf`` at ``N = n`` when ``ridge = 0``.
+    """
+    theta = as_float_array(theta, "theta", ndim=2)
+    n_max, d = theta.shape
+    beta = as_float_array(beta, "beta", ndim=1)
+    if beta.shape != (d,):
+        raise ValueError(f"beta must have shape (d,) = ({d},) to match theta {theta.shape}, got {beta.shape}")
+    noise_var = as_float(noise_var, "noise_var", minimum=0.0)
+    n = as_int(n, "n", minimum=1)
+    scalar = np.ndim(Ns) == 0
+    Ns = as_int_array(Ns, "Ns", minimum=1)
+    if np.any(Ns > n_max):
+        raise ValueError(f"every N must be at most the number of rows of theta ({n_max}), got {Ns.max()}")
+    ridge = as_float(ridge, "ridge", minimum=0.0)
+    nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
+    if not isinstance(covariance, str) or covariance not in ("gaussian", "arccos"):
+        raise ValueError(f"covariance must be 'gaussian' or 'arccos', got {covariance!r}")
+    from .random_features import _kernel_block
+
+    c = _relu_constants()
+    W = theta / np.sqrt(d)
+    signal = float(beta @ beta)
+    gram, done = np.zeros((d, d)), 0
+    risk = np.empty(Ns.size)
+    for j in np.argsort(Ns, kind="stable"):
+        N = int(Ns[j])
+        if covariance == "gaussian":
+            if N > done:  # W_N^T W_N, accumulated over growing widths
+                gram += W[done:N].T @ W[done:N]
+                done = N
+            s2, vecs = np.linalg.eigh(gram)
+            k = min(N, d)
+            s2, vecs = np.maximum(s2[::-1][:k], 0.0), vecs[:, ::-1][:, :k]
+            lam = c.mustar2 + c.mu1**2 * s2
+            cross = c.mu1 * np.sqrt(s2) * (vecs.T @ beta)  # E[z y] in the eigenbasis
+            eigs = np.concatenate([lam, np.full(N - k, c.mustar2)])
+            cross = np.concatenate([cross, np.zeros(N - k)])
+        else:
+            eigs, vecs = np.linalg.eigh(_kernel_block(theta[:N], theta[:N], d))
+            eigs = np.maximum(eigs, np.finfo(float).eps * eigs[-1])
+            cross = vecs.T @ (c.mu1 * (W[:N] @ beta))
+        coef = cross / eigs
+        resid = max(signal - float(np.sum(cross * coef)), 0.0)
+        bias, variance, sigma2 = _ridge_parts(
+            eigs, coef, noise_var + resid + nonlinear, n, np.array([N]), np.array([ridge * N / d])
+        )
+        risk[j] = sigma2[0] + bias[0] + variance[0]
+    return float(risk[0]) if scalar else risk
+
+
+__all__.append("random_features_draw_risk")
+
+
+# ----------------------------------------------------------------------------------------------
+# §5 Train large then prune, against the small model
+# ----------------------------------------------------------------------------------------------
+
+
+def best_pruning_size(eigs, beta, noise_var: float, n: int, s: int, method: str, ps) -> tuple[int, float]:
+    """The dense size, among candidates ``ps``, whose pruned model has the smallest risk (THEORY §5).
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+    noise_var : float
+    n : int
+    s : int
+        Number of weights kept.
+    method : {"magnitude", "hessian", "oracle"}
+        Pruning rule, as in :func:`pruned_risk`.
+    ps : array_like of int
+        Candidate dense sizes, each ``s <= p <= d``.
+
+    Returns
+    -------
+    p_star : int
+        The best candidate (the smallest one on ties; ``ps[0]`` if every risk is infinite).
+    risk : float
+        :func:`pruned_risk` at ``p_star``.
+
+    Examples
+    --------
+    >>> from overparam.models import pruning_showcase_problem
+    >>> pb = pruning_showcase_problem()
+    >>> p_star, risk = best_pruning_size(pb.eigs, pb.beta, pb.noise_var, 100, 80, "oracle", range(101, 1001))
+    >>> p_star, round(risk, 3)
+    (325, 0.307)
+    """
+    ps = as_int_array(ps, "ps", minimum=1)
+    risks = np.atleast_1d(pruned_risk(eigs, beta, noise_var, n, ps, s, method))
+    best = int(np.argmin(risks))
+    return int(ps[best]), float(risks[best])
+
+
+__all__.append("best_pruning_size")
+
+
+def small_model_ridge_risk(eigs, beta, noise_var: float, n: int, support) -> float:
+    """Asymptotic risk of ridge trained only on the features in ``support``, penalty tuned optimally.
+
+    The second baseline of THEORY §5: the small model on a known support ``S``, regularized as well
+    as possible. The features are reordered so that ``S`` comes first (the others fold into the
+    effective noise ``sigma_S^2``) and :func:`optimal_ridge` is applied to the model of size
+    ``|S|``. Compare :func:`small_model_risk` (no penalty, exact finite n).
+
+    Parameters
+    ----------
+    eigs, beta : array_like of shape (d,)
+    noise_var : float
+    n : int
+    support : array_like of int
+        Distinct feature indices, ``0 <= index < d``.
+
+    Returns
+    -------
+    float
+        Test MSE including noise. Without signal on ``S`` the best penalty is infinite and
+        :func:`optimal_ridge` warns; without noise it is 0.
+
+    Examples
+    --------
+    >>> from overparam.models import pruning_showcase_problem
+    >>> pb = pruning_showcase_problem()
+    >>> round(small_model_ridge_risk(pb.eigs, pb.beta, pb.noise_var, 100, range(80)), 3)
+    0.286
+    """
+    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
+    n = as_int(n, "n", minimum=1)
+    support = as_int_array(support, "support", minimum=0)
+    if np.any(support >= eigs.size):
+        raise ValueError(f"support indices must be below d = {eigs.size}, got {support.max()}")
+    if np.unique(support).size != support.size:
+        raise ValueError("support must not repeat an index")
+    rest = np.setdiff1d(np.arange(eigs.size), support)
+    order = np.concatenate([support, rest])
+    return optimal_ridge(eigs[order], beta[order], noise_var, n, support.size)[1]
+
+
+__all__.append("small_model_ridge_risk")
+
+
+def _two_group_zeta(count1, lam1, count2, lam2, n):
+    """``zeta`` solving ``count1 lam1/(lam1+z) + count2 lam2/(lam2+z) = n`` per row (all rows p > n).
+
+    The left side is convex and decreasing, so Newton from ``z = 0`` increases monotonically to the
+    root (the grouped form of :func:`_zeta`).
+    """
+    z = np.zeros(np.shape(count1))
+    for _ in range(_MAX_NEWTON):
+        r1, r2 = lam1 / (lam1 + z), lam2 / (lam2 + z)
+        f = count1 * r1 + count2 * r2 - n
+        fprime = -(count1 * r1 / (lam1 + z) + count2 * r2 / (lam2 + z))
+        step = f / fprime
+        z = z - step
+        if np.all(np.abs(step) <= _RTOL * np.maximum(z, 1e-300)):
+            break
+    return z
+
+
+def prune_vs_small_ratio(
+    s_over_n,
+    snr,
+    n: int = 100,
+    tail_var: float = 0.05,
+    d: int = 3000,
+    methods=("oracle", "hessian"),
+    baseline: str = "least_squares",
+) -> dict:
+    """Best prune-from-large risk over the small model's risk: the regime map of THEORY §5.
+
+    The problem: ``n`` training samples, noise ``sigma^2 = 1``, ``s = round(s_over_n * n)``
+    informative features with variance 1 and equal coefficients, ``||beta_S||^2 = snr``, then a
+    zero-signal tail of variance ``tail_var`` up to ``d`` features. For each method the dense
+    min-norm model on the first ``p`` features is pruned to ``s`` weights (:func:`pruned_risk`)
+    and the best ``p > n`` is taken, over 200 log-spaced integer sizes in ``(n, d]``. That risk is
+    divided by the small model's on the ``s`` informative features:
+
+    * ``baseline="least_squares"``: the asymptotic least-squares risk ``sigma^2 n / (n - s)``
+      (THEORY's table; below 1, training large and pruning wins);
+    * ``baseline="ridge"``: ridge with the optimal penalty (:func:`small_model_ridge_risk`; the
+      support is isotropic, so the optimum is :func:`isotropic_optimal_ridge`).
+
+    The ratio is invariant to the scale of ``sigma^2`` at fixed ``snr``, so ``sigma^2 = 1`` loses
+    nothing. Everything is vectorized over the cells (one grouped computation: two feature groups
+    per model), so a 15 x 15 map takes well under a second.
+
+    Cells where both lose to predicting zero: every cell gets its ratio (never ``nan``). The
+    returned dictionary also holds ``"null"``, the risk of predicting zero (``sigma^2 + snr``)
+    over the same baseline. In cells where ``result["null"] <= 1`` the baseline loses to predicting
+    zero, and where also ``result["null"] <= result[method]`` the pruned model loses to it too:
+    both lose. Mark those cells on a map. With ``baseline="ridge"`` this never happens (an
+    infinite penalty predicts zero, so the tuned small model is never worse than zero).
+
+    Parameters
+    ----------
+    s_over_n : float or array_like
+        Sparsity target over ``n``; ``s = round(s_over_n * n)`` must lie in ``[1, n - 1]``.
+    snr : float or array_like
+        ``||beta_S||^2 / sigma^2 > 0``; broadcasts against ``s_over_n`` (pass a column and a row
+        for a grid).
+    n : int
+        Training samples (``>= 2``).
+    tail_var : float
+        Variance of the zero-signal tail features (``> 0``).
+    d : int
+        Total number of features (``> n``).
+    methods : sequence of {"oracle", "hessian", "magnitude"}
+        Pruning rules to evaluate.
+    baseline : {"least_squares", "ridge"}
+        Small model to divide by.
+
+    Returns
+    -------
+    dict
+        ``{method: ratio, ..., "null": null risk / baseline}``; each value is a float for scalar
+        inputs, else an array of the broadcast shape.
+
+    Examples
+    --------
+    >>> out = prune_vs_small_ratio([0.1, 0.5, 0.9], 1.0)          # THEORY §5, column SNR = 1
+    >>> [round(float(x), 2) for x in out["oracle"]]
+    [1.01, 0.71, 0.16]
+    """
+    n = as_int(n, "n", minimum=2)
+    tail_var = as_float(tail_var, "tail_var", minimum=0.0, strict=True)
+    d = as_int(d, "d", minimum=1)
+    if d <= n:
+        raise ValueError(f"d must exceed n = {n} (the dense models have p > n features), got {d}")
+    if isinstance(methods, str):
+        methods = (methods,)
+    try:
+        methods = tuple(methods)
+    except TypeError:
+        raise TypeError(f"methods must be a sequence of method names, got {type(methods).__name__}") from None
+    if not methods:
+        raise ValueError(f"methods must name at least one of {_PRUNING_METHODS}")
+    methods = tuple(_check_method(m) for m in methods)
+    if not isinstance(baseline, str) or baseline not in ("least_squares", "ridge"):
+        raise ValueError(f"baseline must be 'least_squares' or 'ridge', got {baseline!r}")
+    ratio_in = as_float_array(s_over_n, "s_over_n")
+    snr_in = as_float_array(snr, "snr")
+    if np.any(snr_in <= 0):
+        raise ValueError("snr must be positive")
+    try:
+        ratio_b, snr_b = np.broadcast_arrays(ratio_in, snr_in)
+    except ValueError:
+        raise ValueError(
+            f"s_over_n and snr must broadcast together, got shapes {ratio_in.shape} and {snr_in.shape}"
+        ) from None
+    shape = ratio_b.shape
+    s_cell = np.rint(ratio_b.ravel() * n).astype(int)
+    if np.any(s_cell < 1) or np.any(s_cell > n - 1):
+        raise ValueError(f"s = round(s_over_n * n) must lie in [1, n - 1] = [1, {n - 1}]; check s_over_n")
+    snr_cell = snr_b.ravel().astype(float)
+    noise_var = 1.0
+    b_cell = np.sqrt(snr_cell * noise_var / s_cell)
+
+    ps = np.unique(np.rint(np.geomspace(n + 1, d, 200)).astype(int))
+    cells, sizes = s_cell.size, ps.size
+    s_r = np.repeat(s_cell, sizes).astype(float)
+    b_r = np.repeat(b_cell, sizes)
+    tail_r = np.tile(ps, cells) - s_r
+    zeta = _two_group_zeta(s_r, 1.0, tail_r, tail_var, n)
+    a1, a2 = 1.0 / (1.0 + zeta), tail_var / (tail_var + zeta)
+    d2 = s_r * a1**2 + tail_r * a2**2
+    tau2 = (noise_var + zeta**2 * s_r * b_r**2 / (1.0 + zeta) ** 2) / (1.0 - d2 / n)
+    sigma_p2 = np.full(tau2.shape, noise_var)
+
+    if baseline == "least_squares":
+        base = noise_var * n / (n - s_cell)
+    else:
+        base = np.empty(cells)
+        for k in range(cells):
+            beta_s = np.full(s_cell[k], b_cell[k])
+            penalty = isotropic_optimal_ridge(beta_s, noise_var, n, s_cell[k])
+            base[k] = ridge_risk(np.ones(s_cell[k]), beta_s, noise_var, n, s_cell[k], penalty)
+
+    out = {}
+    for method in methods:
+        if method == "oracle":  # keeps exactly the s informative features
+            risk = noise_var + s_r * ((1.0 - a1) ** 2 * b_r**2 + a1**2 * tau2 / n)
+        else:
+            row = np.repeat(np.arange(s_r.size), 2)
+            lam = np.tile([1.0, tail_var], s_r.size)
+            beta = np.column_stack([b_r, np.zeros(s_r.size)]).ravel()
+            count = np.column_stack([s_r, tail_r]).ravel()
+            power = 0.0 if method == "magnitude" else 0.5
+            risk = _threshold_rule_risk(row, lam, beta, count, zeta, tau2, sigma_p2, n, s_r, power)
+        best = risk.reshape(cells, sizes).min(axis=1)
+        out[method] = best / base
+    out["null"] = (noise_var + snr_cell * noise_var) / base
+    return {k: (float(v[0]) if shape == () else v.reshape(shape)) for k, v in out.items()}
+
+
+__all__.append("prune_vs_small_ratio")

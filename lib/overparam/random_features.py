@@ -1,0 +1,516 @@
+"""Random-features regression: a frozen random ReLU layer and a trained linear second layer.
+
+The model of lesson 04 (Mei & Montanari 2019, *The generalization error of random features
+regression*, arXiv 1908.05355). Inputs ``x`` in ``R^d`` are uniform on the sphere of radius
+``sqrt(d)`` (or standard Gaussian); the first layer ``Theta`` (``N x d``) is drawn once and frozen,
+its rows on the same sphere; the features are
+
+    z_a(x) = ReLU(<theta_a, x> / sqrt(d)),   a = 1..N,
+
+so each pre-activation has variance ``||theta_a||^2 / d = 1``. The target is linear,
+``y = <beta, x> + sqrt(noise_var) * eps``, and only the second layer ``a`` is trained, by ridge or
+min-norm least squares (:func:`fit_second_layer`). Growing the model means adding rows: the
+width-``N`` model uses the first ``N`` rows of one wide ``Theta`` (nested widths).
+
+Because ReLU is positively homogeneous, the population second moments are known in closed form
+for both input distributions: ``E[z_a z_b] = c_a c_b k(rho_ab)`` with the arc-cosine kernel
+:func:`relu_kernel`, ``c_a = ||theta_a|| / sqrt(d)`` and ``rho_ab`` the cosine between ``theta_a``
+and ``theta_b``, and ``E[z_a x] = theta_a / (2 sqrt(d))``. So the risk of a trained second layer
+is exact, without a test set (:meth:`RandomFeaturesProblem.risk`):
+
+    R(a) = noise_var + ||beta||^2 - a^T W beta + a^T K a,    W = Theta / sqrt(d).
+
+Asymptotic theory for the same model is in :mod:`overparam.theory`
+(:func:`~overparam.theory.random_features_risk` and friends); the sweep over widths is
+:func:`overparam.experiments.random_features_sweep`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from ._validate import as_float, as_float_array, as_generator, as_int
+from .fit import min_norm_least_squares
+from .fit import ridge as _ridge_fit
+
+__all__ = [
+    "relu",
+    "relu_kernel",
+    "ReluConstants",
+    "relu_constants",
+    "activation_constants_mc",
+    "RandomFeaturesProblem",
+    "random_features_problem",
+    "fit_second_layer",
+]
+
+#: Rows of the kernel matrix built at once by the exact risk (bounds memory at large widths).
+_KERNEL_BLOCK = 512
+
+
+def relu(u) -> np.ndarray | float:
+    """Rectified linear unit ``max(u, 0)``, elementwise.
+
+    Parameters
+    ----------
+    u : float or array_like
+        Pre-activations (finite).
+
+    Returns
+    -------
+    float or ndarray (same shape as ``u``)
+
+    Examples
+    --------
+    >>> relu([-1.0, 0.0, 2.5])
+    array([0. , 0. , 2.5])
+    """
+    u = as_float_array(u, "u")
+    out = np.maximum(u, 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def _kernel_from_gram(gram: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``c_a c_b k(rho_ab)`` from the Gram matrix ``<w_a, w_b>`` and ``scale = c_a c_b`` (in place)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.divide(gram, scale, out=np.zeros_like(gram), where=scale > 0)
+    np.clip(rho, -1.0, 1.0, out=rho)
+    # c_a c_b k(rho) = [sqrt(c_a^2 c_b^2 - g^2) + g (pi - arccos rho)] / (2 pi), with g = c_a c_b rho
+    out = np.arccos(rho)
+    np.subtract(np.pi, out, out=out)
+    out *= gram
+    np.multiply(rho, rho, out=rho)
+    np.subtract(1.0, rho, out=rho)
+    np.maximum(rho, 0.0, out=rho)
+    np.sqrt(rho, out=rho)
+    rho *= scale
+    out += rho
+    out /= 2.0 * np.pi
+    return out
+
+
+def relu_kernel(rho) -> np.ndarray | float:
+    """Arc-cosine kernel of ReLU: ``k(rho) = [sqrt(1 - rho^2) + rho (pi - arccos rho)] / (2 pi)``.
+
+    For jointly Gaussian ``(u, v)`` with unit variances and correlation ``rho``,
+    ``E[ReLU(u) ReLU(v)] = k(rho)`` (Cho & Saul 2009). Hence ``k(1) = 1/2``, ``k(0) = 1/(2 pi)``
+    (the squared mean of ``ReLU(u)``) and ``k(-1) = 0``.
+
+    Parameters
+    ----------
+    rho : float or array_like
+        Correlations in ``[-1, 1]`` (values outside by at most ``1e-12``, from rounding, are
+        clipped).
+
+    Returns
+    -------
+    float or ndarray (same shape as ``rho``)
+
+    Examples
+    --------
+    >>> [round(float(relu_kernel(r)), 6) for r in (1.0, 0.0, -1.0)]
+    [0.5, 0.159155, 0.0]
+    """
+    rho = as_float_array(rho, "rho")
+    if np.any(np.abs(rho) > 1.0 + 1e-12):
+        raise ValueError(
+            f"rho must lie in [-1, 1] (a correlation), got values up to {np.abs(rho).max():.6g} in size"
+        )
+    rho = np.clip(rho, -1.0, 1.0)
+    out = (np.sqrt(1.0 - rho**2) + rho * (np.pi - np.arccos(rho))) / (2.0 * np.pi)
+    return float(out) if out.ndim == 0 else out
+
+
+class ReluConstants(NamedTuple):
+    """Hermite constants of an activation ``sigma`` with ``G ~ N(0, 1)``.
+
+    Attributes
+    ----------
+    mu0 : float
+        ``E sigma(G)``.
+    mu1 : float
+        ``E[G sigma(G)]`` (the linear part).
+    mustar2 : float
+        ``E sigma(G)^2 - mu0^2 - mu1^2`` (the power of the nonlinear part).
+    zeta : float
+        ``mu1 / sqrt(mustar2)``, the signal-to-nonlinearity ratio of the features.
+    """
+
+    mu0: float
+    mu1: float
+    mustar2: float
+    zeta: float
+
+
+def relu_constants() -> ReluConstants:
+    """Hermite constants of ReLU in closed form.
+
+    ``mu0 = 1/sqrt(2 pi)``, ``mu1 = 1/2``, ``mustar2 = 1/4 - 1/(2 pi)`` (``E ReLU(G)^2 = 1/2``
+    minus ``mu0^2`` minus ``mu1^2``) and ``zeta = mu1 / sqrt(mustar2)``. Forgetting to subtract
+    ``mu1^2`` gives ``zeta ~ 0.86`` instead of ``1.659`` and a badly wrong theory curve.
+
+    Returns
+    -------
+    ReluConstants
+
+    Examples
+    --------
+    >>> c = relu_constants()
+    >>> round(c.mu0, 4), c.mu1, round(c.mustar2, 5), round(c.zeta, 4)
+    (0.3989, 0.5, 0.09085, 1.6589)
+    """
+    mu0 = 1.0 / np.sqrt(2.0 * np.pi)
+    mu1 = 0.5
+    mustar2 = 0.25 - 1.0 / (2.0 * np.pi)
+    return ReluConstants(float(mu0), mu1, float(mustar2), float(mu1 / np.sqrt(mustar2)))
+
+
+def activation_constants_mc(activation: Callable, n_samples: int, rng) -> ReluConstants:
+    """Monte Carlo estimate of the Hermite constants of an activation (fields of :func:`relu_constants`).
+
+    Draws ``n_samples`` standard normals ``G`` and averages ``sigma(G)``, ``G sigma(G)`` and
+    ``sigma(G)^2``. The standard error of each constant is about ``1/sqrt(n_samples)`` times the
+    spread of the averaged quantity.
+
+    Parameters
+    ----------
+    activation : callable
+        Elementwise function mapping an array of shape ``(n_samples,)`` to one of the same shape.
+    n_samples : int
+        Number of Monte Carlo draws, at least 2.
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    ReluConstants
+        ``zeta`` is ``inf`` when the estimated ``mustar2`` is not positive (a linear activation).
+
+    Examples
+    --------
+    >>> c = activation_constants_mc(relu, 200_000, 0)
+    >>> abs(c.zeta - relu_constants().zeta) < 0.02
+    True
+    """
+    if not callable(activation):
+        raise TypeError(
+            "activation must be a callable (for example overparam.random_features.relu), "
+            f"got {type(activation).__name__}"
+        )
+    n_samples = as_int(n_samples, "n_samples", minimum=2)
+    rng = as_generator(rng)
+    g = rng.standard_normal(n_samples)
+    values = np.asarray(activation(g), dtype=float)
+    if values.shape != g.shape:
+        raise ValueError(
+            f"activation must return an array of the shape of its input {g.shape}, got {values.shape}"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError("activation returned non-finite values on standard normal inputs")
+    mu0 = float(values.mean())
+    mu1 = float(np.mean(g * values))
+    mustar2 = float(np.mean(values**2) - mu0**2 - mu1**2)
+    zeta = mu1 / np.sqrt(mustar2) if mustar2 > 0 else float("inf")
+    return ReluConstants(mu0, mu1, mustar2, float(zeta))
+
+
+def _check_theta(theta, d: int, name: str = "theta") -> np.ndarray:
+    theta = as_float_array(theta, name, ndim=2)
+    if theta.shape[1] != d:
+        raise ValueError(f"{name} must have d = {d} columns (one row per feature), got shape {theta.shape}")
+    if theta.shape[0] == 0:
+        raise ValueError(f"{name} must have at least one row")
+    return theta
+
+
+def _kernel_block(rows: np.ndarray, cols: np.ndarray, d: int) -> np.ndarray:
+    """Exact second moments ``E[z_a z_b]`` for the first-layer rows ``rows`` x ``cols``."""
+    gram = rows @ cols.T / d
+    scale = np.outer(np.linalg.norm(rows, axis=1), np.linalg.norm(cols, axis=1)) / d
+    return _kernel_from_gram(gram, scale)
+
+
+def _quadratic_forms(theta: np.ndarray, weights: list) -> list:
+    """``a^T K_N a`` for each weight array in ``weights`` (shape ``(..., N)``, ``N <= len(theta)``).
+
+    ``K`` is built block of rows by block of rows, so memory stays at ``_KERNEL_BLOCK x N``.
+    """
+    d = theta.shape[1]
+    widths = [w.shape[-1] for w in weights]
+    m = max(widths)
+    out = [np.zeros(w.shape[:-1]) for w in weights]
+    for r0 in range(0, m, _KERNEL_BLOCK):
+        r1 = min(r0 + _KERNEL_BLOCK, m)
+        block = _kernel_block(theta[r0:r1], theta[:m], d)
+        for j, (w, N) in enumerate(zip(weights, widths)):
+            if N <= r0:
+                continue
+            top = min(r1, N)
+            kw = w[..., :N] @ block[: top - r0, :N].T  # (..., top - r0)
+            out[j] = out[j] + np.sum(kw * w[..., r0:top], axis=-1)
+    return out
+
+
+_INPUTS = ("sphere", "gaussian")
+
+
+@dataclass(frozen=True)
+class RandomFeaturesProblem:
+    """Random-features regression with a linear teacher (lesson 04).
+
+    Parameters
+    ----------
+    d : int
+        Input dimension.
+    beta : ndarray of shape (d,)
+        Teacher: ``y = <beta, x> + noise``; ``||beta||^2`` is the signal power (``F1^2``).
+    noise_var : float
+        Label noise variance ``tau^2``.
+    inputs : {"sphere", "gaussian"}
+        Distribution of the inputs *and* of the first-layer rows: uniform on the sphere of radius
+        ``sqrt(d)`` (the theory's setting) or standard Gaussian. Both have ``E x x^T = I``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> problem = random_features_problem(d=20, noise_var=0.25)
+    >>> rng = np.random.default_rng(0)
+    >>> theta = problem.draw_first_layer(50, rng)
+    >>> X, y = problem.sample(30, rng)
+    >>> Z = problem.features(X, theta)
+    >>> a = fit_second_layer(Z, y, problem.d)
+    >>> Z.shape, a.shape, float(problem.risk(np.zeros(50), theta))  # predicting 0: signal + noise
+    ((30, 50), (50,), 1.25)
+    """
+
+    d: int
+    beta: np.ndarray
+    noise_var: float
+    inputs: str = "sphere"
+
+    def __post_init__(self):
+        d = as_int(self.d, "d", minimum=1)
+        beta = as_float_array(self.beta, "beta", ndim=1)
+        if beta.shape != (d,):
+            raise ValueError(f"beta must have shape (d,) = ({d},), got {beta.shape}")
+        noise_var = as_float(self.noise_var, "noise_var", minimum=0.0)
+        if not isinstance(self.inputs, str) or self.inputs not in _INPUTS:
+            raise ValueError(f"inputs must be one of {_INPUTS}, got {self.inputs!r}")
+        object.__setattr__(self, "d", d)
+        object.__setattr__(self, "beta", beta)
+        object.__setattr__(self, "noise_var", noise_var)
+
+    @property
+    def signal(self) -> float:
+        """Signal power ``||beta||^2`` (the variance of ``<beta, x>``)."""
+        return float(self.beta @ self.beta)
+
+    @property
+    def null_risk(self) -> float:
+        """Risk of the zero predictor: ``signal + noise_var``."""
+        return self.signal + self.noise_var
+
+    def _draw_rows(self, shape: tuple, rng: np.random.Generator) -> np.ndarray:
+        g = rng.standard_normal(shape + (self.d,))
+        if self.inputs == "sphere":
+            g *= np.sqrt(self.d) / np.linalg.norm(g, axis=-1, keepdims=True)
+        return g
+
+    def draw_first_layer(self, N: int, rng) -> np.ndarray:
+        """Draw a frozen first layer ``Theta`` of ``N`` rows.
+
+        Parameters
+        ----------
+        N : int
+            Number of random features (hidden units).
+        rng : numpy.random.Generator or int
+
+        Returns
+        -------
+        ndarray of shape (N, d)
+            Rows uniform on the sphere of radius ``sqrt(d)`` (``inputs="sphere"``) or iid
+            ``N(0, I_d)`` (``inputs="gaussian"``). The first ``N'`` rows are the width-``N'``
+            model of the same draw.
+        """
+        N = as_int(N, "N", minimum=1)
+        return self._draw_rows((N,), as_generator(rng))
+
+    def sample(self, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` labelled inputs.
+
+        Parameters
+        ----------
+        n : int
+        rng : numpy.random.Generator or int
+
+        Returns
+        -------
+        X : ndarray of shape (n, d)
+        y : ndarray of shape (n,)
+            ``X @ beta + sqrt(noise_var) * eps``.
+        """
+        n = as_int(n, "n", minimum=1)
+        rng = as_generator(rng)
+        X = self._draw_rows((n,), rng)
+        y = X @ self.beta + np.sqrt(self.noise_var) * rng.standard_normal(n)
+        return X, y
+
+    def features(self, X, theta) -> np.ndarray:
+        """Random features ``Z = ReLU(X Theta^T / sqrt(d))``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n, d)
+        theta : array_like of shape (N, d)
+
+        Returns
+        -------
+        ndarray of shape (n, N)
+        """
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.d:
+            raise ValueError(f"X must have d = {self.d} columns, got shape {X.shape}")
+        theta = _check_theta(theta, self.d)
+        Z = X @ theta.T
+        Z *= 1.0 / np.sqrt(self.d)
+        return np.maximum(Z, 0.0, out=Z)
+
+    def _check_weights(self, a, theta) -> tuple[np.ndarray, np.ndarray]:
+        a = as_float_array(a, "a", ndim=(1, 2))
+        theta = _check_theta(theta, self.d)
+        if a.shape[-1] > theta.shape[0]:
+            raise ValueError(
+                f"a has {a.shape[-1]} weights but theta has only {theta.shape[0]} rows (features)"
+            )
+        return a, theta
+
+    def excess_risk(self, a, theta) -> np.ndarray | float:
+        """Exact excess risk ``||beta||^2 - a^T W beta + a^T K a`` of second-layer weights ``a``.
+
+        ``W = Theta / sqrt(d)`` and ``K_ab = c_a c_b k(rho_ab)`` (:func:`relu_kernel`): exact
+        population second moments, for spherical and for Gaussian inputs alike.
+
+        Parameters
+        ----------
+        a : array_like of shape (N,) or (trials, N)
+            Second-layer weights on the first ``N`` rows of ``theta`` (one row of ``a`` per trial).
+        theta : array_like of shape (N_max, d)
+            First layer, ``N_max >= N``.
+
+        Returns
+        -------
+        float or ndarray of shape (trials,)
+        """
+        a, theta = self._check_weights(a, theta)
+        N = a.shape[-1]
+        linear = a @ (theta[:N] @ self.beta) / np.sqrt(self.d)
+        quad = _quadratic_forms(theta[:N], [a])[0]
+        out = self.signal - linear + quad
+        return float(out) if np.ndim(out) == 0 else out
+
+    def risk(self, a, theta) -> np.ndarray | float:
+        """Exact population risk (test MSE including noise) of second-layer weights ``a``.
+
+        ``R(a) = noise_var + ||beta||^2 - a^T W beta + a^T K a``; see :meth:`excess_risk`.
+
+        Parameters
+        ----------
+        a : array_like of shape (N,) or (trials, N)
+        theta : array_like of shape (N_max, d), N_max >= N
+
+        Returns
+        -------
+        float or ndarray of shape (trials,)
+        """
+        out = self.excess_risk(a, theta) + self.noise_var
+        return float(out) if np.ndim(out) == 0 else out
+
+    def test_error(self, a, theta, X_test, y_test) -> float:
+        """Empirical test MSE of weights ``a`` (on the first ``len(a)`` rows of ``theta``).
+
+        Parameters
+        ----------
+        a : array_like of shape (N,)
+        theta : array_like of shape (N_max, d)
+        X_test : array_like of shape (m, d)
+        y_test : array_like of shape (m,)
+
+        Returns
+        -------
+        float
+        """
+        a = as_float_array(a, "a", ndim=1)
+        a, theta = self._check_weights(a, theta)
+        y_test = as_float_array(y_test, "y_test", ndim=1)
+        Z = self.features(X_test, theta[: a.size])
+        if Z.shape[0] != y_test.size:
+            raise ValueError(f"X_test has {Z.shape[0]} rows but y_test has {y_test.size} labels")
+        return float(np.mean((y_test - Z @ a) ** 2))
+
+
+def random_features_problem(
+    d: int, signal: float = 1.0, noise_var: float = 0.25, inputs: str = "sphere", rng=None
+) -> RandomFeaturesProblem:
+    """A random-features problem with a linear teacher of power ``signal``.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension.
+    signal : float
+        ``||beta||^2`` (``F1^2`` in the theory).
+    noise_var : float
+        Label noise variance ``tau^2``.
+    inputs : {"sphere", "gaussian"}
+        See :class:`RandomFeaturesProblem`.
+    rng : None, int or numpy.random.Generator
+        ``None``: the teacher points along ``(1, ..., 1)``; otherwise its direction is drawn
+        uniformly at random from ``rng``. For spherical first layers the average risk depends on
+        ``beta`` only through its norm.
+
+    Returns
+    -------
+    RandomFeaturesProblem
+    """
+    d = as_int(d, "d", minimum=1)
+    signal = as_float(signal, "signal", minimum=0.0)
+    if rng is None:
+        direction = np.ones(d)
+    else:
+        direction = as_generator(rng).standard_normal(d)
+    beta = np.sqrt(signal) * direction / np.linalg.norm(direction)
+    return RandomFeaturesProblem(d=d, beta=beta, noise_var=noise_var, inputs=inputs)
+
+
+def fit_second_layer(Z, y, d: int, ridge: float = 0.0) -> np.ndarray:
+    """Train the second layer: ``a = (Z^T Z + n (N/d) ridge I)^{-1} Z^T y``.
+
+    This minimizes ``(1/n) ||y - Z a||^2 + (N/d) ridge ||a||^2``, the penalty convention of
+    Mei & Montanari (and of :func:`overparam.theory.random_features_risk`), i.e.
+    :func:`overparam.fit.ridge` with penalty ``(N/d) ridge``. ``ridge = 0`` gives the min-norm
+    least-squares solution ``Z^+ y`` (:func:`overparam.fit.min_norm_least_squares`), which is well
+    defined at ``N = n`` too.
+
+    Parameters
+    ----------
+    Z : array_like of shape (n, N) or (trials, n, N)
+        Random features of the training inputs.
+    y : array_like of shape (n,) or (trials, n)
+        Labels.
+    d : int
+        Input dimension (sets the scale of the penalty).
+    ridge : float
+        ``lambda >= 0``.
+
+    Returns
+    -------
+    ndarray of shape (N,) or (trials, N)
+    """
+    d = as_int(d, "d", minimum=1)
+    ridge = as_float(ridge, "ridge", minimum=0.0)
+    if ridge == 0.0:
+        return min_norm_least_squares(Z, y)
+    Z = as_float_array(Z, "Z", ndim=(2, 3))
+    return _ridge_fit(Z, y, ridge * Z.shape[-1] / d)
