@@ -136,7 +136,7 @@ def _reference_problem():
 
 
 #: Names of the parameters that carry the sizes along a curve.
-SIZE_PARAMETERS = ("gamma", "p")
+SIZE_PARAMETERS = ("gamma", "p", "psi1")
 
 
 def curve_arguments(function) -> tuple[dict, str] | str:
@@ -155,6 +155,11 @@ def curve_arguments(function) -> tuple[dict, str] | str:
         "ridge": 0.01,
         "penalty": 0.01,
         "support": np.arange(problem["s"]),
+        # random features (RF-THEORY.md's reference setting: d = 100, n = 300, tau^2 = 0.25)
+        "psi1": np.geomspace(0.1, 100.0, CURVE_POINTS),
+        "psi2": 3.0,
+        # pruning rules: the slowest rule (a threshold solved per size) stands for all of them
+        "method": "magnitude",
         **problem,
     }
     try:
@@ -183,7 +188,15 @@ def _is_curve(result) -> bool:
 
 
 #: Curve functions that must be timed (an error is reported if one cannot be).
-REQUIRED_CURVES = ("isotropic_risk", "minnorm_risk", "ridge_risk", "prefix_risk", "oracle_pruned_risk")
+REQUIRED_CURVES = (
+    "isotropic_risk",
+    "minnorm_risk",
+    "ridge_risk",
+    "prefix_risk",
+    "oracle_pruned_risk",
+    "pruned_risk",
+    "random_features_risk",
+)
 
 
 def _time_curves() -> list[dict]:
