@@ -1,0 +1,366 @@
+"""Tests of the checks of exercise 08 (retraining and correlations).
+
+Every task is tested three ways — the stub is "not attempted", the reference solution is "correct",
+and plausible wrong answers (real mistakes) are "incorrect" with a message naming the mistake — plus
+wrong shapes and types, which must give "incorrect" without raising.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from overparam import models, prune
+from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex08
+
+FUNCTION_TASKS = [ex08.task1, ex08.task2, ex08.task3]
+REFERENCES = [ex08.best_support_weights, ex08.pruning_cost, ex08.retrain]
+ALL_TASKS = FUNCTION_TASKS + [ex08.task4]
+
+
+def _status(task, answer):
+    return task.evaluate(answer).status
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError("Task K: replace this with your code")
+
+
+def _assert_incorrect(task, answer, fragment):
+    result = task.evaluate(answer)
+    assert result.status == INCORRECT, result.message
+    fragments = fragment if isinstance(fragment, tuple) else (fragment,)
+    assert any(f in result.message for f in fragments), result.message
+    assert "Traceback" not in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# common to all tasks
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", FUNCTION_TASKS, ids=lambda t: t.name)
+@pytest.mark.parametrize("stub", [..., _stub], ids=["ellipsis", "raises"])
+def test_stub_is_not_attempted(task, stub):
+    assert _status(task, stub) == NOT_ATTEMPTED
+
+
+def test_task4_stub_is_not_attempted():
+    assert _status(ex08.task4, ...) == NOT_ATTEMPTED
+    assert _status(ex08.task4, (..., ..., ...)) == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("task", ALL_TASKS, ids=lambda t: t.name)
+def test_none_is_incorrect_not_a_stub(task):
+    assert _status(task, None) == INCORRECT
+
+
+@pytest.mark.parametrize("task,reference", list(zip(FUNCTION_TASKS, REFERENCES)), ids=lambda x: getattr(x, "name", ""))
+def test_reference_is_correct(task, reference):
+    result = task.evaluate(reference)
+    assert result.status == CORRECT, result.message
+
+
+@pytest.mark.parametrize("task", FUNCTION_TASKS, ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "a string",
+        42,
+        lambda *args: "not a number",
+        lambda *args: np.zeros((2, 3)),
+        lambda *args: [1.0, "x"],
+        lambda *args: 1 / 0,
+        lambda *args: None,
+        lambda *args: np.nan,
+        lambda *args: (np.zeros(3), "x"),
+    ],
+    ids=["string", "int", "returns-str", "returns-matrix", "returns-mixed-list", "raises", "returns-none",
+         "returns-nan", "returns-pair-with-text"],
+)
+def test_wrong_type_or_shape_is_incorrect_without_raising(task, answer):
+    result = task.evaluate(answer)
+    assert result.status == INCORRECT
+    assert "Traceback" not in result.message
+    assert result.message.startswith("✘")
+
+
+@pytest.mark.parametrize("task", ALL_TASKS, ids=lambda t: t.name)
+def test_hint_and_solution_print(task, capsys):
+    task.hint()
+    task.solution()
+    out = capsys.readouterr().out
+    assert "Hint for" in out and "def " in out
+
+
+# ----------------------------------------------------------------------------------------------
+# Task 1: best weights on a support
+# ----------------------------------------------------------------------------------------------
+
+
+def _blocks(cov, beta, support):
+    cov, beta, S = np.asarray(cov), np.asarray(beta), np.asarray(support)
+    C = np.setdiff1d(np.arange(beta.size), S)
+    return cov[np.ix_(S, S)], cov[np.ix_(S, C)], cov[np.ix_(C, C)], beta[S], beta[C]
+
+
+def _floor(cov, beta, nv, S):
+    return ex08.best_support_weights(cov, beta, nv, S)[1]
+
+
+def _b(cov, beta, nv, S):
+    return ex08.best_support_weights(cov, beta, nv, S)[0]
+
+
+def _no_schur_floor(cov, beta, nv, S):
+    _, _, cc, _, bc = _blocks(cov, beta, S)
+    return nv + bc @ cc @ bc
+
+
+TASK1_WRONG = {
+    "b-is-beta_S": (lambda c, b, nv, S: (np.asarray(b)[S], _floor(c, b, nv, S)), "stand in"),
+    "no-inverse": (
+        lambda c, b, nv, S: (_blocks(c, b, S)[3] + _blocks(c, b, S)[1] @ _blocks(c, b, S)[4], _floor(c, b, nv, S)),
+        "Sigma_SS^{-1}",
+    ),
+    "only-correction": (lambda c, b, nv, S: (_b(c, b, nv, S) - np.asarray(b)[S], _floor(c, b, nv, S)), "only the correction"),
+    "sign-of-correction": (
+        lambda c, b, nv, S: (2 * np.asarray(b)[S] - _b(c, b, nv, S), _floor(c, b, nv, S)), "sign"),
+    "sorted-order": (lambda c, b, nv, S: ex08.best_support_weights(c, b, nv, np.sort(S)), "order of `support`"),
+    "full-length": (
+        lambda c, b, nv, S: (np.where(np.isin(np.arange(len(b)), S), 1.0, 0.0), _floor(c, b, nv, S)),
+        "one weight per feature in support",
+    ),
+    "swapped": (lambda c, b, nv, S: ex08.best_support_weights(c, b, nv, S)[::-1], "order (b_S, floor)"),
+    "floor-without-noise": (lambda c, b, nv, S: (_b(c, b, nv, S), _floor(c, b, nv, S) - nv), "label noise"),
+    "floor-without-schur": (lambda c, b, nv, S: (_b(c, b, nv, S), _no_schur_floor(c, b, nv, S)), "Schur complement"),
+    "floor-schur-sign": (
+        lambda c, b, nv, S: (_b(c, b, nv, S), 2 * _no_schur_floor(c, b, nv, S) - _floor(c, b, nv, S)), "sign"),
+    "floor-is-null-risk": (
+        lambda c, b, nv, S: (_b(c, b, nv, S), nv + np.asarray(b) @ np.asarray(c) @ np.asarray(b)), "null risk"),
+    "floor-is-noise": (lambda c, b, nv, S: (_b(c, b, nv, S), nv), "cannot predict"),
+    "floor-off": (lambda c, b, nv, S: (_b(c, b, nv, S), 1.1 * _floor(c, b, nv, S)), "floor is off"),
+    "returns-only-b": (lambda c, b, nv, S: _b(c, b, nv, S), "pair"),
+}
+
+
+@pytest.mark.parametrize("name", TASK1_WRONG)
+def test_task1_wrong_answers(name):
+    wrong, fragment = TASK1_WRONG[name]
+    _assert_incorrect(ex08.task1, wrong, fragment)
+
+
+def test_task1_accepts_the_library_and_a_normal_equations_route():
+    def via_library(cov, beta, noise_var, support):
+        return models.CorrelatedProblem(cov, beta, noise_var).best_support_weights(support)
+
+    def via_normal_equations(cov, beta, noise_var, support):
+        cov, beta = np.asarray(cov), np.asarray(beta)
+        b_S = np.linalg.inv(cov[np.ix_(support, support)]) @ (cov @ beta)[support]
+        w = np.zeros(beta.size)
+        w[support] = b_S
+        return b_S, noise_var + (w - beta) @ cov @ (w - beta)
+
+    assert _status(ex08.task1, via_library) == CORRECT
+    assert _status(ex08.task1, via_normal_equations) == CORRECT
+
+
+def test_task1_example_of_the_statement():
+    b, floor = ex08.best_support_weights(np.array([[1.0, 0.5], [0.5, 1.0]]), np.array([1.0, 1.0]), 0.1, np.array([0]))
+    assert np.allclose(b, [1.5]) and np.isclose(floor, 0.85)
+
+
+def test_task1_grader_cases_tell_the_mistakes_apart():
+    """On every grader case each wrong variant differs clearly from the reference."""
+    for cov, beta, nv, S in ex08._task1_cases():
+        ref_b, ref_floor = ex08.best_support_weights(cov, beta, nv, S)
+        for wrong, _ in ex08._task1_wrong_b(cov, beta, S):
+            assert np.max(np.abs(wrong - ref_b)) > 1e-3
+        for wrong, _ in ex08._task1_wrong_floor(cov, beta, nv, S):
+            assert abs(wrong - ref_floor) > 1e-3
+
+
+# ----------------------------------------------------------------------------------------------
+# Task 2: cost of pruning without retraining
+# ----------------------------------------------------------------------------------------------
+
+
+def _cost_to(target, weight):
+    def cost(cov, beta, w_S, S):
+        cov, beta = np.asarray(cov), np.asarray(beta)
+        g = np.asarray(w_S) - target(cov, beta, S)
+        return float(g @ weight(cov, S) @ g)
+
+    return cost
+
+
+def _b0(cov, beta, S):
+    return ex08.best_support_weights(cov, beta, 0.0, S)[0]
+
+
+def _pruned_risk(cov, beta, w_S, S, nv):
+    w = np.zeros(len(beta))
+    w[S] = w_S
+    return models.CorrelatedProblem(cov, beta, nv).risk(w)
+
+
+TASK2_WRONG = {
+    "distance-to-beta_S": (_cost_to(lambda c, b, S: b[S], lambda c, S: c[np.ix_(S, S)]), "distance to beta_S"),
+    "no-covariance": (_cost_to(_b0, lambda c, S: np.eye(len(S))), "Sigma_SS"),
+    "prefix-block": (_cost_to(_b0, lambda c, S: c[: len(S), : len(S)]), "off by"),
+    "square-root": (lambda c, b, w, S: np.sqrt(ex08.pruning_cost(c, b, w, S)), "square root"),
+    "whole-risk": (lambda c, b, w, S: _pruned_risk(c, b, w, S, 1.0), "whole risk"),
+    "excess-over-noise": (lambda c, b, w, S: _pruned_risk(c, b, w, S, 0.0), "excess risk"),
+    "pair": (lambda c, b, w, S: (ex08.pruning_cost(c, b, w, S), 0.0), "one number"),
+    "vector": (lambda c, b, w, S: np.asarray(w) - _b0(c, b, S), "single number"),
+}
+
+
+@pytest.mark.parametrize("name", TASK2_WRONG)
+def test_task2_wrong_answers(name):
+    wrong, fragment = TASK2_WRONG[name]
+    _assert_incorrect(ex08.task2, wrong, fragment)
+
+
+def test_task2_accepts_risk_minus_floor():
+    def via_risk(cov, beta, w_S, support):
+        problem = models.CorrelatedProblem(cov, beta, 0.3)
+        w = np.zeros(problem.d)
+        w[support] = w_S
+        return problem.risk(w) - problem.best_support_weights(support)[1]
+
+    assert _status(ex08.task2, via_risk) == CORRECT
+
+
+def test_task2_decomposition_on_the_example():
+    """floor + cost = risk: the two-feature example of the statement."""
+    cov, beta = np.array([[1.0, 0.5], [0.5, 1.0]]), np.array([1.0, 1.0])
+    cost = ex08.pruning_cost(cov, beta, np.array([1.0]), np.array([0]))
+    assert np.isclose(cost, 0.25)
+    assert np.isclose(0.85 + cost, models.CorrelatedProblem(cov, beta, 0.1).risk(np.array([1.0, 0.0])))
+
+
+# ----------------------------------------------------------------------------------------------
+# Task 3: retraining
+# ----------------------------------------------------------------------------------------------
+
+
+def _short(X, y, mask):
+    return np.linalg.lstsq(X[:, mask], y, rcond=None)[0]
+
+
+def _first_positions(X, y, mask):
+    w = np.zeros(X.shape[1])
+    w[: mask.sum()] = _short(X, y, mask)
+    return w
+
+
+TASK3_WRONG = {
+    "returns-short-vector": (_short, "return all p"),
+    "no-retraining": (lambda X, y, m: np.where(m, np.linalg.pinv(X) @ y, 0.0), "WITHOUT retraining"),
+    "dense-fit": (lambda X, y, m: np.linalg.pinv(X) @ y, "dense min-norm fit"),
+    "wrong-positions": (_first_positions, "wrong features"),
+    "ridge-refit": (
+        lambda X, y, m: np.where(m, 0.0, 0.0) + _embed(m, np.linalg.solve(
+            X[:, m].T @ X[:, m] + len(y) * 0.1 * np.eye(m.sum()), X[:, m].T @ y)),
+        "no penalty",
+    ),
+    "nonzero-outside": (lambda X, y, m: prune.retrain(X, y, m) + 1e-3 * (~m), "exactly zero"),
+}
+
+
+def _embed(mask, values):
+    w = np.zeros(mask.size)
+    w[mask] = values
+    return w
+
+
+@pytest.mark.parametrize("name", TASK3_WRONG)
+def test_task3_wrong_answers(name):
+    wrong, fragment = TASK3_WRONG[name]
+    _assert_incorrect(ex08.task3, wrong, fragment)
+
+
+def test_task3_accepts_the_library_and_zeroed_columns():
+    def zeroed_columns(X, y, mask):  # min-norm on X with the pruned columns zeroed: the same weights
+        return np.linalg.lstsq(X * mask, y, rcond=None)[0]
+
+    assert _status(ex08.task3, lambda X, y, m: prune.retrain(X, y, m)) == CORRECT
+    assert _status(ex08.task3, zeroed_columns) == CORRECT
+
+
+# ----------------------------------------------------------------------------------------------
+# Task 4: a design where retraining is essential
+# ----------------------------------------------------------------------------------------------
+
+
+def _reference_design():
+    return ex08.correlated_design()
+
+
+def test_task4_reference_is_correct_with_margin():
+    cov, beta, nv = _reference_design()
+    result = ex08.task4.evaluate((cov, beta, nv))
+    assert result.status == CORRECT, result.message
+    corr = ex08._task4_measure(models.CorrelatedProblem(cov, beta, nv))
+    indep = ex08._task4_measure(models.diagonal_problem(np.ones(ex08.TASK4_D), beta, nv))
+    assert corr[0] / corr[1] > 2 * ex08.TASK4_MIN_GAIN
+    assert indep[0] / indep[1] < ex08.TASK4_MAX_GAIN_INDEPENDENT - 0.05
+
+
+def test_task4_accepts_a_correlated_problem_object():
+    assert _status(ex08.task4, models.CorrelatedProblem(*_reference_design())) == CORRECT
+
+
+def _with(**changes):
+    cov, beta, nv = _reference_design()
+    parts = {"cov": cov, "beta": beta, "noise_var": nv}
+    parts.update(changes)
+    return parts["cov"], parts["beta"], parts["noise_var"]
+
+
+def _ar1(rho):
+    d = ex08.TASK4_D
+    return models.ar1_problem(d, rho, _reference_design()[1], 1.0).cov
+
+
+def _high_snr_beta():
+    beta = np.concatenate([np.full(ex08.TASK4_S, 0.5), np.full(ex08.TASK4_D - ex08.TASK4_S, 0.01)])
+    return beta
+
+
+TASK4_WRONG = {
+    "independent-features": (_with(cov=np.eye(ex08.TASK4_D)), "at least 2"),
+    "ar1-0.9": (_with(cov=_ar1(0.9)), "at least 2"),
+    # strong signal on the kept features and little noise: retraining wins by undoing shrinkage alone
+    "shrinkage-not-correlation": (
+        _with(cov=np.eye(ex08.TASK4_D), beta=_high_snr_beta(), noise_var=0.05), "independent features"),
+    "shrinkage-with-correlation": (_with(beta=_high_snr_beta(), noise_var=0.05), "independent features"),
+    "oracle-not-first-s": (_with(beta=_reference_design()[1][::-1].copy()), "oracle's choice"),
+    "variances-not-one": (_with(cov=2 * _reference_design()[0]), "variance 1"),
+    "not-symmetric": (_with(cov=np.triu(_reference_design()[0])), "symmetric"),
+    "singular": (_with(cov=np.ones((ex08.TASK4_D, ex08.TASK4_D))), "smallest eigenvalue"),
+    "nearly-singular": (_with(cov=0.995 * np.ones((200, 200)) + 0.005 * np.eye(200)), "smallest eigenvalue"),
+    "no-noise": (_with(noise_var=0.0), "noisy"),
+    "wrong-size": (_with(cov=np.eye(100), beta=np.ones(100)), "shape"),
+    "pair": (_reference_design()[:2], "triple"),
+    "partly-stub": ((_reference_design()[0], ..., 1.0), "still `...`"),
+    "linear-problem": (models.diagonal_problem(np.ones(200), _reference_design()[1], 1.0), "independent features"),
+    "noise-as-text": (_with(noise_var="1.0"), ("number", "text")),
+    "nan-in-cov": (_with(cov=np.full((200, 200), np.nan)), "nan"),
+}
+
+
+@pytest.mark.parametrize("name", TASK4_WRONG)
+def test_task4_wrong_answers(name):
+    answer, fragment = TASK4_WRONG[name]
+    _assert_incorrect(ex08.task4, answer, fragment)
+
+
+def test_task4_shrinkage_case_really_gains_from_retraining_without_correlation():
+    """The 'shrinkage' wrong answer fails condition (b), not (a): retraining wins there for another reason."""
+    cov, beta, nv = TASK4_WRONG["shrinkage-with-correlation"][0]
+    corr = ex08._task4_measure(models.CorrelatedProblem(cov, beta, nv))
+    indep = ex08._task4_measure(models.diagonal_problem(np.ones(200), beta, nv))
+    assert corr[0] / corr[1] >= ex08.TASK4_MIN_GAIN
+    assert indep[0] / indep[1] > 2 * ex08.TASK4_MAX_GAIN_INDEPENDENT
