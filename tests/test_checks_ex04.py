@@ -463,3 +463,21 @@ def test_learners_data_is_left_untouched():
 
     assert status(ex04.task1, scribbling_features) == CORRECT
     assert status(ex04.task1, ex04.relu_features) == CORRECT
+
+
+def test_task1_dividing_by_row_norms_is_named():
+    by_theta_norm = lambda X, th: np.maximum(X @ th.T / np.linalg.norm(th, axis=1), 0)
+    by_x_norm = lambda X, th: np.maximum(X @ th.T / np.linalg.norm(X, axis=1)[:, None], 0)
+    assert "norm of each theta_a" in message(ex04.task1, by_theta_norm)
+    assert "norm of each input" in message(ex04.task1, by_x_norm)
+
+
+def test_task2_gradient_descent_close_but_not_converged_is_named():
+    def many_steps(Z, y, steps=3000):
+        a = np.zeros(Z.shape[1])
+        lr = 1.0 / np.linalg.norm(Z, 2) ** 2
+        for _ in range(steps):
+            a -= lr * Z.T @ (Z @ a - y)
+        return a
+
+    assert "not fully converged" in message(ex04.task2, many_steps)

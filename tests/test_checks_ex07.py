@@ -185,7 +185,8 @@ TASK2_WRONG = {
     "no-variance-factor": (lambda e, b, v, n, S: v + _omitted(e, b, S), "variance factor"),
     "excess-risk": (lambda e, b, v, n, S: (v + _omitted(e, b, S)) * n / (n - len(S)) - v, "incl. noise"),
     "prefix-support": (
-        lambda e, b, v, n, S: ex07.small_model_asymptotic(e, b, v, n, np.arange(len(S))), "off by a relative"),
+        lambda e, b, v, n, S: ex07.small_model_asymptotic(e, b, v, n, np.arange(len(S))),
+        "first s features as the support"),
 }
 
 

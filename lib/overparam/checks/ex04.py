@@ -180,6 +180,20 @@ def _grade_task1(fn) -> None:
             raise Incorrect(f"{where} your Z has negative entries; a ReLU output never is negative")
         if _close(Z, np.abs(pre)):
             raise Incorrect(f"{where} you took |u|; ReLU sets negative pre-activations to zero, max(u, 0)")
+        raw = X @ theta.T
+        theta_norms = np.linalg.norm(theta, axis=1)
+        x_norms = np.linalg.norm(X, axis=1)
+        for scaled, words in (
+            (raw / theta_norms[None, :], "the norm of each theta_a"),
+            (raw / x_norms[:, None], "the norm of each input x_i"),
+            (raw / (x_norms[:, None] * theta_norms[None, :]) * np.sqrt(d), "the norms of x_i and theta_a"),
+        ):
+            if _close(Z, np.maximum(scaled, 0.0)):
+                raise Incorrect(
+                    f"{where} you divided by {words}. On the sphere that norm is sqrt(d), but the checks "
+                    "also use Gaussian inputs and weights, whose norms are only close to sqrt(d): divide "
+                    "by sqrt(d) itself, with d = X.shape[1]"
+                )
         zero_pattern_ok = np.array_equal(Z > 1e-12, reference > 1e-12)
         if zero_pattern_ok:
             ratio = float(np.sum(Z * reference) / np.sum(reference * reference))
@@ -236,6 +250,17 @@ def _task2_cases():
         yield Z, y, d
 
 
+def _near_miss(a, reference, where: str) -> None:
+    """Coefficients within 1% of the reference but not equal to it: an unconverged iterative method."""
+    gap = _rel(a, reference)
+    if gap < 1e-2:
+        raise Incorrect(
+            f"{where} your coefficients are close to the min-norm least-squares solution (relative "
+            f"distance {gap:.1e}) but not equal to it (at most 1e-06 is accepted) — an iterative method "
+            "such as gradient descent that has not fully converged? Use a direct solver"
+        )
+
+
 def _grade_task2(fn) -> None:
     for Z, y, d in _task2_cases():
         n, N = Z.shape
@@ -285,11 +310,13 @@ def _grade_task2(fn) -> None:
                     f"possible (squared norm larger by {excess:.3g}): they have a component in the null "
                     "space of Z. The min-norm interpolator lies in the row space of Z"
                 )
+            _near_miss(a, reference, where)
             raise Incorrect(
                 f"{where} your coefficients do not interpolate the training data (Z a != y), although "
                 "with N > n neurons (and Z of full rank n) an exact fit exists"
                 + ("; inverting the singular N x N matrix Z^T Z gives garbage" if np.linalg.norm(a) > 1e3 * np.linalg.norm(reference) else "")
             )
+        _near_miss(a, reference, where)
         if np.linalg.norm(gradient) > 1e-6 * scale:
             raise Incorrect(
                 f"{where} your coefficients do not minimize the training error: the normal equations "

@@ -223,6 +223,14 @@ def _grade_task2(fn) -> None:
         for wrong, reason in wrongs:
             if np.isclose(value, wrong, rtol=1e-9, atol=0):
                 raise Incorrect(reason)
+        prefix_floor = noise_var + float(np.sum(eigs[s:] * beta[s:] ** 2))
+        if not np.array_equal(np.sort(support), np.arange(s)) and any(
+            np.isclose(value, prefix_floor * factor, rtol=1e-9, atol=0) for factor in (n / (n - s), 1 + s / (n - s - 1))
+        ):
+            raise Incorrect(
+                f"{what}: you treated the first s features as the support; `support` can be any s indices "
+                "(here it is not the first s) — sum the omitted signal over the features NOT in support"
+            )
         raise Incorrect(f"{what} is off by a relative {abs(value - expected) / expected:.2g}")
 
 

@@ -482,21 +482,25 @@ def _grade_task4(answer) -> None:
     correlated = models.CorrelatedProblem(cov, beta, noise_var)
     no_retrain, with_retrain = _task4_measure(correlated)
     gain = no_retrain / with_retrain
-    if gain < TASK4_MIN_GAIN:
-        raise Incorrect(
-            f"with your covariance, oracle pruning without retraining has risk {no_retrain:.3g} and with "
-            f"retraining {with_retrain:.3g}: a factor {gain:.2f}, but at least {TASK4_MIN_GAIN:g} is "
-            "required. Make the omitted features carry signal that the kept features can stand in for"
-        )
     independent = models.diagonal_problem(np.ones(d), beta, noise_var)
     no_retrain_i, with_retrain_i = _task4_measure(independent)
     gain_i = no_retrain_i / with_retrain_i
+    measured = (
+        f"Measured: with your covariance, risk without retraining {no_retrain:.3g} and with retraining "
+        f"{with_retrain:.3g} (ratio {gain:.2f}, at least {TASK4_MIN_GAIN:g} required); with independent "
+        f"features, {no_retrain_i:.3g} and {with_retrain_i:.3g} (ratio {gain_i:.2f}, at most "
+        f"{TASK4_MAX_GAIN_INDEPENDENT:g} allowed)."
+    )
+    if gain < TASK4_MIN_GAIN:
+        raise Incorrect(
+            f"{measured} Retraining does not win by enough with your covariance: make the omitted "
+            "features carry signal that the kept features can stand in for"
+        )
     if gain_i > TASK4_MAX_GAIN_INDEPENDENT:
         raise Incorrect(
-            f"retraining wins with your covariance (factor {gain:.2f}), but it also wins with independent "
-            f"features and the same beta and noise (factor {gain_i:.2f}, at most "
-            f"{TASK4_MAX_GAIN_INDEPENDENT:g} allowed): there it undoes the shrinkage of the large model, "
-            "not a correlation effect. Give the omitted features more of the signal, or raise the noise"
+            f"{measured} Retraining also wins with independent features and the same beta and noise: "
+            "there it undoes the shrinkage of the large model, not a correlation effect. Give the omitted "
+            "features more of the signal, or raise the noise"
         )
 
 
