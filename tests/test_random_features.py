@@ -417,3 +417,24 @@ def test_draw_risk_peak_shapes_and_validation():
     with pytest.raises(ValueError, match="theta"):
         theory.random_features_draw_risk(np.ones(5), problem.beta, 0.25, 50, 10)
 
+
+
+def test_broadcast_errors_name_only_the_arguments_given():
+    # the kernel limit has no psi1: its message used to say "psi2, psi1 and ridge"
+    with pytest.raises(ValueError, match=r"^psi2, ridge must broadcast together.*psi2 has 2, ridge has 3"):
+        theory.random_features_kernel_limit([1.0, 2.0], ridge=[0.0, 0.1, 0.2])
+    with pytest.raises(ValueError, match=r"^psi1, psi2, ridge must broadcast.*psi1 has 2, psi2 has 3"):
+        theory.random_features_risk([1.0, 2.0], [3.0, 4.0, 5.0])
+
+
+def test_test_error_matches_exact_risk_and_validates():
+    problem = rf.random_features_problem(10, noise_var=0.25)
+    theta = problem.draw_first_layer(30, 0)
+    a = rf.fit_second_layer(problem.features(*problem.sample(60, 1)[:1], theta), problem.sample(60, 1)[1], 10)
+    X, y = problem.sample(200000, 2)
+    Z = problem.features(X, theta)
+    sq = (y - Z @ a) ** 2
+    assert problem.test_error(a, theta, X, y) == pytest.approx(sq.mean(), rel=1e-12)
+    assert abs(sq.mean() - problem.risk(a, theta)) < 4 * sq.std() / np.sqrt(sq.size)
+    with pytest.raises(ValueError, match="y_test has 5 labels"):
+        problem.test_error(a, theta, X[:4], y[:5])

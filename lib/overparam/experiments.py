@@ -397,7 +397,7 @@ def pruning_sweep(
     retrain: bool = True,
     support=None,
 ) -> dict:
-    """Risk of min-norm least squares on the first ``p`` features, pruned to ``s`` weights, for each ``p``.
+    """Risk of min-norm least squares on the first ``p`` features pruned to ``s`` weights, each ``p``.
 
     Each trial draws one training set and fits the dense min-norm model of every size ``p`` on it
     (as :func:`prefix_sweep`); every pruning rule then prunes *that same fit*, so the rules are
@@ -470,7 +470,9 @@ def pruning_sweep(
     from .models import CorrelatedProblem
 
     if not isinstance(problem, (LinearProblem, CorrelatedProblem)):
-        raise TypeError(f"problem must be a LinearProblem or a CorrelatedProblem, got {type(problem).__name__}")
+        raise TypeError(
+            f"problem must be a LinearProblem or a CorrelatedProblem, got {type(problem).__name__}"
+        )
     n, trials, rng = _check_common(n, trials, seed)
     ps = as_int_array(ps, "ps", minimum=1)
     s = as_int(s, "s", minimum=1)
@@ -478,7 +480,10 @@ def pruning_sweep(
     if ps.max() > d:
         raise ValueError(f"every p must be at most d = {d}, got {ps.max()}")
     if ps.min() < s:
-        raise ValueError(f"every p must be at least s = {s} (a model cannot be pruned to more weights than it has), got {ps.min()}")
+        raise ValueError(
+            f"every p must be at least s = {s} (a model cannot be pruned to more weights than it has), "
+            f"got {ps.min()}"
+        )
     if isinstance(rules, str):
         rules = (rules,)
     try:
@@ -505,7 +510,9 @@ def pruning_sweep(
         if np.unique(support).size != s:
             raise ValueError("support must not repeat an index")
         if support.max() >= ps.min():
-            raise ValueError(f"every support index must be below the smallest p = {ps.min()}, got {support.max()}")
+            raise ValueError(
+                f"every support index must be below the smallest p = {ps.min()}, got {support.max()}"
+            )
         given = True
 
     m = int(max(ps.max(), support.max() + 1))  # columns to draw
@@ -546,7 +553,8 @@ def pruning_sweep(
                     mask = prune.random_mask(p, s, mask_rng, trials=t)
                 values[rule][rows, j] = problem.risk(prune.apply_mask(W, mask))
                 if retrain:
-                    values[f"{rule}+retrain"][rows, j] = problem.risk(prune.retrain(X[:, :, :p], y, mask))
+                    refit = prune.retrain(X[:, :, :p], y, mask)
+                    values[f"{rule}+retrain"][rows, j] = problem.risk(refit)
     x = ps.astype(float)
     out = {key: Summary(x=x, values=v) for key, v in values.items()}
     out["small"] = Summary(x=np.array([float(s)]), values=small)
@@ -563,7 +571,7 @@ __all__.append("PRUNING_RULES")
 
 
 def random_features_sweep(problem, n: int, Ns, trials: int = 10, seed=0, ridge=0.0) -> Summary:
-    """Exact risk of random-features regression over widths ``N``, nested within each trial (lesson 04).
+    """Exact risk of random-features regression over widths ``N``, nested in each trial (lesson 04).
 
     Each trial draws one wide first layer ``Theta`` (``max(Ns)`` rows) and one training set, fits
     the second layer of every width ``N`` on the features of the first ``N`` rows
@@ -605,7 +613,7 @@ def random_features_sweep(problem, n: int, Ns, trials: int = 10, seed=0, ridge=0
     >>> s.values.shape
     (3, 2)
     """
-    from .random_features import RandomFeaturesProblem, _quadratic_forms
+    from .random_features import RandomFeaturesProblem
 
     if not isinstance(problem, RandomFeaturesProblem):
         raise TypeError(f"problem must be a RandomFeaturesProblem, got {type(problem).__name__}")
@@ -624,10 +632,7 @@ def random_features_sweep(problem, n: int, Ns, trials: int = 10, seed=0, ridge=0
         X, y = problem.sample(n, rng)
         Z = problem.features(X, theta)
         weights = [w[0] for w in _prefix_solve_stack(Z[None], y[None], Ns, penalties)]
-        quad = _quadratic_forms(theta, weights)
-        proj = theta @ problem.beta / np.sqrt(problem.d)
-        for j, w in enumerate(weights):
-            risks[t, j] = problem.null_risk - float(w @ proj[: w.size]) + float(quad[j])
+        risks[t] = problem.noise_var + np.array(problem._nested_excess_risks(weights, theta))
     return Summary(x=Ns.astype(float), values=risks)
 
 

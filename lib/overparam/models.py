@@ -558,7 +558,9 @@ def equicorrelated_problem(d: int, rho: float, beta, noise_var: float) -> Correl
     rho = as_float(rho, "rho")
     lower = -1.0 / (d - 1) if d > 1 else -np.inf
     if not lower < rho < 1.0:
-        raise ValueError(f"rho must lie in ({lower:.4g}, 1) for the covariance to be positive definite, got {rho}")
+        raise ValueError(
+            f"rho must lie in ({lower:.4g}, 1) for the covariance to be positive definite, got {rho}"
+        )
     beta = _check_beta_for(beta, d)
     cov = np.full((d, d), rho) + (1.0 - rho) * np.eye(d)
     return CorrelatedProblem(cov, beta, noise_var)

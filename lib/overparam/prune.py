@@ -41,7 +41,9 @@ __all__ = [
 def _check_s(s, p: int) -> int:
     s = as_int(s, "s", minimum=0)
     if s > p:
-        raise ValueError(f"s (weights to keep) must be at most the number of weights p = {p}, got {s}")
+        raise ValueError(
+            f"s (weights to keep) must be at most the number of weights p = {p}, got {s}"
+        )
     return s
 
 
@@ -146,7 +148,8 @@ def hessian_mask(w, s: int, variances) -> np.ndarray:
         variances.ndim == 2 and variances.shape != w.shape
     ):
         raise ValueError(
-            f"variances must have shape ({w.shape[-1]},) or the shape of w {w.shape}, got {variances.shape}"
+            f"variances must have shape ({w.shape[-1]},) or the shape of w {w.shape}, "
+            f"got {variances.shape}"
         )
     if np.any(variances < 0):
         raise ValueError("variances must be non-negative")
@@ -329,12 +332,16 @@ def retrain(X, y, mask) -> np.ndarray:
     y = as_float_array(y, "y", ndim=(1, 2))
     mask = _as_mask(mask)
     if y.ndim != X.ndim - 1 or y.shape != X.shape[:-1]:
-        raise ValueError(f"X has shape {X.shape}, so y must have shape {X.shape[:-1]} (one label per row), got {y.shape}")
+        raise ValueError(
+            f"X has shape {X.shape}, so y must have shape {X.shape[:-1]} (one label per row), got {y.shape}"
+        )
     n, p = X.shape[-2:]
     if n == 0 or p == 0:
         raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
     if mask.shape[-1] != p:
-        raise ValueError(f"mask must have {p} entries per row (one per column of X), got shape {mask.shape}")
+        raise ValueError(
+            f"mask must have {p} entries per row (one per column of X), got shape {mask.shape}"
+        )
     unbatched = X.ndim == 2 and mask.ndim == 1
     if X.ndim == 3:
         trials = X.shape[0]
@@ -352,7 +359,9 @@ def retrain(X, y, mask) -> np.ndarray:
             continue  # nothing kept: the zero model
         rows = np.flatnonzero(counts == s)
         cols = np.nonzero(M[rows])[1].reshape(rows.size, int(s))  # kept indices, in order, per row
-        Xs = np.take_along_axis(X3[rows], cols[:, None, :], axis=2)
+        # gather only the kept columns, (rows, n, s): never a copy of the whole design per row
+        # (X3 may be a zero-stride broadcast of one design, refitted on many masks)
+        Xs = X3[rows[:, None, None], np.arange(n)[None, :, None], cols[:, None, :]]
         sol = _solve_kept(Xs, y2[rows])
         W_rows = np.zeros((rows.size, p))
         np.put_along_axis(W_rows, cols, sol, axis=1)

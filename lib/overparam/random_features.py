@@ -35,6 +35,7 @@ import numpy as np
 from ._validate import as_float, as_float_array, as_generator, as_int
 from .fit import min_norm_least_squares
 from .fit import ridge as _ridge_fit
+from .models import test_error as _test_error
 
 __all__ = [
     "relu",
@@ -117,7 +118,8 @@ def relu_kernel(rho) -> np.ndarray | float:
     rho = as_float_array(rho, "rho")
     if np.any(np.abs(rho) > 1.0 + 1e-12):
         raise ValueError(
-            f"rho must lie in [-1, 1] (a correlation), got values up to {np.abs(rho).max():.6g} in size"
+            "rho must lie in [-1, 1] (a correlation), "
+            f"got values up to {np.abs(rho).max():.6g} in size"
         )
     rho = np.clip(rho, -1.0, 1.0)
     out = (np.sqrt(1.0 - rho**2) + rho * (np.pi - np.arccos(rho))) / (2.0 * np.pi)
@@ -169,7 +171,7 @@ def relu_constants() -> ReluConstants:
 
 
 def activation_constants_mc(activation: Callable, n_samples: int, rng) -> ReluConstants:
-    """Monte Carlo estimate of the Hermite constants of an activation (fields of :func:`relu_constants`).
+    """Monte Carlo estimate of the Hermite constants of an activation (as :func:`relu_constants`).
 
     Draws ``n_samples`` standard normals ``G`` and averages ``sigma(G)``, ``G sigma(G)`` and
     ``sigma(G)^2``. The standard error of each constant is about ``1/sqrt(n_samples)`` times the
@@ -219,7 +221,9 @@ def activation_constants_mc(activation: Callable, n_samples: int, rng) -> ReluCo
 def _check_theta(theta, d: int, name: str = "theta") -> np.ndarray:
     theta = as_float_array(theta, name, ndim=2)
     if theta.shape[1] != d:
-        raise ValueError(f"{name} must have d = {d} columns (one row per feature), got shape {theta.shape}")
+        raise ValueError(
+            f"{name} must have d = {d} columns (one row per feature), got shape {theta.shape}"
+        )
     if theta.shape[0] == 0:
         raise ValueError(f"{name} must have at least one row")
     return theta
@@ -386,6 +390,17 @@ class RandomFeaturesProblem:
             )
         return a, theta
 
+    def _nested_excess_risks(self, weights: list, theta: np.ndarray) -> list:
+        """Exact excess risks of weight arrays on nested widths of one first layer (internal).
+
+        ``weights[j]`` has shape ``(..., N_j)`` and uses the first ``N_j`` rows of ``theta``; the
+        kernel is built once, block by block, for the widest (as :func:`_quadratic_forms`).
+        """
+        m = max(w.shape[-1] for w in weights)
+        proj = theta[:m] @ self.beta / np.sqrt(self.d)  # (W beta)_a, the linear term
+        quads = _quadratic_forms(theta[:m], weights)
+        return [self.signal - w @ proj[: w.shape[-1]] + q for w, q in zip(weights, quads)]
+
     def excess_risk(self, a, theta) -> np.ndarray | float:
         """Exact excess risk ``||beta||^2 - a^T W beta + a^T K a`` of second-layer weights ``a``.
 
@@ -404,10 +419,7 @@ class RandomFeaturesProblem:
         float or ndarray of shape (trials,)
         """
         a, theta = self._check_weights(a, theta)
-        N = a.shape[-1]
-        linear = a @ (theta[:N] @ self.beta) / np.sqrt(self.d)
-        quad = _quadratic_forms(theta[:N], [a])[0]
-        out = self.signal - linear + quad
+        out = self._nested_excess_risks([a], theta)[0]
         return float(out) if np.ndim(out) == 0 else out
 
     def risk(self, a, theta) -> np.ndarray | float:
@@ -443,11 +455,7 @@ class RandomFeaturesProblem:
         """
         a = as_float_array(a, "a", ndim=1)
         a, theta = self._check_weights(a, theta)
-        y_test = as_float_array(y_test, "y_test", ndim=1)
-        Z = self.features(X_test, theta[: a.size])
-        if Z.shape[0] != y_test.size:
-            raise ValueError(f"X_test has {Z.shape[0]} rows but y_test has {y_test.size} labels")
-        return float(np.mean((y_test - Z @ a) ** 2))
+        return _test_error(a, self.features(X_test, theta[: a.size]), y_test)
 
 
 def random_features_problem(
@@ -473,6 +481,12 @@ def random_features_problem(
     Returns
     -------
     RandomFeaturesProblem
+
+    Examples
+    --------
+    >>> problem = random_features_problem(d=4, signal=2.0, noise_var=0.1)
+    >>> problem.beta, round(problem.null_risk, 3)     # along (1, ..., 1), ||beta||^2 = 2
+    (array([0.70710678, 0.70710678, 0.70710678, 0.70710678]), 2.1)
     """
     d = as_int(d, "d", minimum=1)
     signal = as_float(signal, "signal", minimum=0.0)
@@ -507,6 +521,16 @@ def fit_second_layer(Z, y, d: int, ridge: float = 0.0) -> np.ndarray:
     Returns
     -------
     ndarray of shape (N,) or (trials, N)
+
+    Examples
+    --------
+    >>> problem = random_features_problem(d=10, noise_var=0.25)
+    >>> theta = problem.draw_first_layer(40, rng=0)
+    >>> X, y = problem.sample(20, rng=1)
+    >>> Z = problem.features(X, theta)
+    >>> a = fit_second_layer(Z, y, problem.d)              # N = 40 > n = 20: interpolates
+    >>> bool(np.allclose(Z @ a, y)), fit_second_layer(Z, y, problem.d, ridge=0.1).shape
+    (True, (40,))
     """
     d = as_int(d, "d", minimum=1)
     ridge = as_float(ridge, "ridge", minimum=0.0)

@@ -725,7 +725,10 @@ from .random_features import relu_constants as _relu_constants  # noqa: E402
 
 
 def _rf_chi_ridgeless(m: np.ndarray, zeta2: float) -> np.ndarray:
-    """``t = -chi > 0`` solving ``t + zeta^2 t / (1 + zeta^2 t) = m`` (the ridgeless chi, m = min(psi1, psi2))."""
+    """``t = -chi > 0`` solving ``t + zeta^2 t / (1 + zeta^2 t) = m``.
+
+    The ridgeless ``chi`` of Mei & Montanari is ``-t`` at ``m = min(psi1, psi2)``.
+    """
     b = 1.0 + zeta2 - m * zeta2
     return (-b + np.sqrt(b * b + 4.0 * zeta2 * m)) / (2.0 * zeta2)
 
@@ -733,7 +736,8 @@ def _rf_chi_ridgeless(m: np.ndarray, zeta2: float) -> np.ndarray:
 def _rf_chi(psi1: np.ndarray, psi2: np.ndarray, lam_bar: np.ndarray, zeta2: float) -> np.ndarray:
     """Mei–Montanari ``chi = -ab`` for broadcast 1-D arrays (``lam_bar = ridge / mustar2``).
 
-    With ``s = sqrt(psi1 psi2 lam_bar)`` the fixed point ``a = psi1 / (s + b + zeta^2 b/(1 + zeta^2 ab))``,
+    With ``s = sqrt(psi1 psi2 lam_bar)`` the fixed point
+    ``a = psi1 / (s + b + zeta^2 b/(1 + zeta^2 ab))``,
     ``b = psi2 / (s + a + zeta^2 a/(1 + zeta^2 ab))`` reduces, with ``t = ab`` and
     ``g(t) = t + zeta^2 t/(1 + zeta^2 t)``, to ``a s = psi1 - g``, ``b s = psi2 - g``, hence to one
     scalar equation ``s^2 t = (psi1 - g)(psi2 - g)`` on ``0 < g < min(psi1, psi2)``: increasing
@@ -781,33 +785,38 @@ def _rf_bias_variance(psi1: np.ndarray, psi2: np.ndarray, ridge: np.ndarray):
     return np.where(peak, np.inf, bias), np.where(peak, np.inf, variance)
 
 
-def _rf_broadcast(psi1, psi2, ridge, first: str = "psi1", second: str = "psi2"):
-    a = as_float_array(psi1, first, ndim=(0, 1))
-    b = as_float_array(psi2, second, ndim=(0, 1))
-    r = as_float_array(ridge, "ridge", ndim=(0, 1))
-    if np.any(a <= 0):
-        raise ValueError(f"{first} must be positive")
-    if np.any(b <= 0):
-        raise ValueError(f"{second} must be positive")
-    if np.any(r < 0):
-        raise ValueError("ridge must be non-negative")
-    scalar = a.ndim == 0 and b.ndim == 0 and r.ndim == 0
+def _rf_broadcast(**arrays):
+    """Validate positive ratios (``psi1``, ``psi2``) and a non-negative ``ridge``; broadcast them.
+
+    Returns the 1-D float arrays in the order given, then ``scalar`` (all inputs were 0-D).
+    """
+    checked = []
+    for name, value in arrays.items():
+        arr = as_float_array(value, name, ndim=(0, 1))
+        if name == "ridge" and np.any(arr < 0):
+            raise ValueError("ridge must be non-negative")
+        if name != "ridge" and np.any(arr <= 0):
+            raise ValueError(f"{name} must be positive")
+        checked.append(arr)
+    scalar = all(arr.ndim == 0 for arr in checked)
     try:
-        a, b, r = np.broadcast_arrays(np.atleast_1d(a), np.atleast_1d(b), np.atleast_1d(r))
+        out = np.broadcast_arrays(*(np.atleast_1d(arr) for arr in checked))
     except ValueError:
-        raise ValueError(
-            f"{first}, {second} and ridge must broadcast together, got sizes {a.size}, {b.size}, {r.size}"
-        ) from None
-    return a.astype(float), b.astype(float), r.astype(float), scalar
+        sizes = ", ".join(f"{name} has {arr.size}" for name, arr in zip(arrays, checked))
+        raise ValueError(f"{', '.join(arrays)} must broadcast together, got sizes: {sizes}") from None
+    return (*(arr.astype(float) for arr in out), scalar)
 
 
-def random_features_risk(psi1, psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0):
+def random_features_risk(
+    psi1, psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0
+) -> np.ndarray | float:
     """Asymptotic risk (test MSE including noise) of ReLU random-features regression.
 
     The closed form of Mei & Montanari (2019; RF-THEORY) for ``N`` features
     ``ReLU(<theta_a, x>/sqrt(d))``, ``n`` samples and input dimension ``d`` growing together with
     ``psi1 = N/d`` and ``psi2 = n/d``; second layer trained with the penalty
-    ``(N/d) ridge ||a||^2`` on the mean squared loss (:func:`overparam.random_features.fit_second_layer`).
+    ``(N/d) ridge ||a||^2`` on the mean squared loss
+    (:func:`overparam.random_features.fit_second_layer`).
     With the bias ``B = E1/E0`` and variance ``V = E2/E0`` (polynomials in
     ``chi``, ``zeta``, ``psi1``, ``psi2``), the excess risk is
     ``R = signal B + (noise_var + nonlinear) V + nonlinear`` and the result is ``R + noise_var``.
@@ -841,7 +850,7 @@ def random_features_risk(psi1, psi2, signal: float = 1.0, nonlinear: float = 0.0
     >>> [round(float(v) - 0.25, 3) for v in r]   # excess risk at N = 30, 100, 3000 (RF-THEORY)
     [0.91, 0.797, 0.152]
     """
-    psi1, psi2, ridge, scalar = _rf_broadcast(psi1, psi2, ridge)
+    psi1, psi2, ridge, scalar = _rf_broadcast(psi1=psi1, psi2=psi2, ridge=ridge)
     signal = as_float(signal, "signal", minimum=0.0)
     nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
     noise_var = as_float(noise_var, "noise_var", minimum=0.0)
@@ -857,7 +866,9 @@ def random_features_risk(psi1, psi2, signal: float = 1.0, nonlinear: float = 0.0
 __all__.append("random_features_risk")
 
 
-def random_features_kernel_limit(psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0):
+def random_features_kernel_limit(
+    psi2, signal: float = 1.0, nonlinear: float = 0.0, noise_var: float = 0.0, ridge=0.0
+) -> np.ndarray | float:
     """Risk of ReLU random features with infinitely many features (``psi1 -> inf``): kernel ridge.
 
     In this limit the random-features model is kernel ridge regression with the arc-cosine kernel,
@@ -889,7 +900,7 @@ def random_features_kernel_limit(psi2, signal: float = 1.0, nonlinear: float = 0
     >>> round(random_features_kernel_limit(3.0, noise_var=0.25) - 0.25, 3)   # RF-THEORY, N -> inf
     0.108
     """
-    psi2, _, ridge, scalar = _rf_broadcast(psi2, 1.0, ridge, first="psi2", second="psi1")
+    psi2, ridge, scalar = _rf_broadcast(psi2=psi2, ridge=ridge)
     signal = as_float(signal, "signal", minimum=0.0)
     nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
     noise_var = as_float(noise_var, "noise_var", minimum=0.0)
@@ -1049,18 +1060,25 @@ def effective_noise_level(eigs, beta, noise_var: float, n: int, p) -> np.ndarray
     Returns
     -------
     float or ndarray
+
+    Examples
+    --------
+    >>> from overparam.models import pruning_showcase_problem
+    >>> pb = pruning_showcase_problem()                 # reference C: dense risk 0.327 at p = 400
+    >>> tau2 = effective_noise_level(pb.eigs, pb.beta, pb.noise_var, 100, [50, 400])
+    >>> [round(float(t), 3) for t in tau2]             # p = 50: sigma_p^2 / (1 - p/n) = 0.475 / 0.5
+    [0.95, 0.327]
     """
-    eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
-    n, p, scalar = _check_sizes(n, p, eigs.size)
-    bias, variance, sigma_p2 = _ridge_parts(eigs, beta, noise_var, n, p, np.zeros(p.shape))
-    return _out(sigma_p2 + bias + variance, scalar)
+    return minnorm_risk(eigs, beta, noise_var, n, p)
 
 
 __all__.append("effective_noise_level")
 
 
 def _feature_groups(eigs, beta, p: np.ndarray):
-    """Features of each prefix as weighted entries ``(row, lam, beta, count)``, grouped by ``(lambda, beta)``.
+    """Features of each prefix as weighted entries ``(row, lam, beta, count)``.
+
+    Entries are grouped by ``(lambda, beta)``.
 
     Row ``k`` holds the distinct ``(lambda, beta)`` pairs among the first ``p[k]`` features with
     their multiplicities, so the reference-C problem has two entries per row whatever ``p`` is.
@@ -1142,7 +1160,9 @@ def _threshold_rule_risk(row, lam, beta, count, zeta, tau2, sigma_p2, n, s, powe
     p_in = 1.0 - p_out
     pdf_lo, pdf_up = _normal_pdf(lower), _normal_pdf(upper)
     u = b - mean
-    err_in = u**2 * p_in - 2 * u * sd * (pdf_lo - pdf_up) + sd**2 * (p_in + lower * pdf_lo - upper * pdf_up)
+    err_in = (
+        u**2 * p_in - 2 * u * sd * (pdf_lo - pdf_up) + sd**2 * (p_in + lower * pdf_lo - upper * pdf_up)
+    )
     per_feature = lm * (b**2 * p_in + u**2 + sd**2 - err_in)
     risk[live_rows] = sigma_p2[live_rows] + np.add.reduceat(c * per_feature, starts)
     return risk
@@ -1150,7 +1170,9 @@ def _threshold_rule_risk(row, lam, beta, count, zeta, tau2, sigma_p2, n, s, powe
 
 def _check_method(method) -> str:
     if not isinstance(method, str):
-        raise TypeError(f"method must be a string, one of {_PRUNING_METHODS}, got {type(method).__name__}")
+        raise TypeError(
+            f"method must be a string, one of {_PRUNING_METHODS}, got {type(method).__name__}"
+        )
     if method not in _PRUNING_METHODS:
         raise ValueError(f"method must be one of {_PRUNING_METHODS}, got {method!r}")
     return method
@@ -1209,7 +1231,10 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
     n, p_arr, scalar = _check_sizes(n, p, eigs.size)
     s = as_int(s, "s", minimum=1)
     if np.any(p_arr < s):
-        raise ValueError(f"every p must be at least s = {s} (a model cannot keep more weights than it has), got {p_arr.min()}")
+        raise ValueError(
+            f"every p must be at least s = {s} (a model cannot keep more weights than it has), "
+            f"got {p_arr.min()}"
+        )
     if method == "oracle":
         return oracle_pruned_risk(eigs, beta, noise_var, n, p, s)
     bias, variance, sigma_p2, zeta = _ridge_parts(
@@ -1225,8 +1250,17 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
 __all__.append("pruned_risk")
 
 
-def random_features_draw_risk(theta, beta, noise_var: float, n: int, Ns, ridge: float = 0.0, nonlinear: float = 0.0, covariance: str = "gaussian"):
-    """Per-draw theory: asymptotic risk of the random-features models ``Theta[:N]`` of one drawn first layer.
+def random_features_draw_risk(
+    theta,
+    beta,
+    noise_var: float,
+    n: int,
+    Ns,
+    ridge: float = 0.0,
+    nonlinear: float = 0.0,
+    covariance: str = "gaussian",
+) -> np.ndarray | float:
+    """Per-draw theory: asymptotic risk of the random-features models ``Theta[:N]`` of one first layer.
 
     Gaussian equivalence (RF-THEORY): for a fixed first layer the features behave like Gaussian
     features with covariance ``Sigma_F`` whose best linear predictor of ``y`` is
@@ -1268,18 +1302,31 @@ def random_features_draw_risk(theta, beta, noise_var: float, n: int, Ns, ridge: 
     -------
     float or ndarray
         Risk including noise per width; ``inf`` at ``N = n`` when ``ridge = 0``.
+
+    Examples
+    --------
+    >>> from overparam.random_features import random_features_problem
+    >>> problem = random_features_problem(d=20, noise_var=0.25)
+    >>> theta = problem.draw_first_layer(200, rng=0)
+    >>> risk = random_features_draw_risk(theta, problem.beta, 0.25, n=60, Ns=[20, 60, 200])
+    >>> risk.shape, bool(np.isinf(risk[1])), bool(risk[2] < risk[0])   # the peak at N = n
+    ((3,), True, True)
     """
     theta = as_float_array(theta, "theta", ndim=2)
     n_max, d = theta.shape
     beta = as_float_array(beta, "beta", ndim=1)
     if beta.shape != (d,):
-        raise ValueError(f"beta must have shape (d,) = ({d},) to match theta {theta.shape}, got {beta.shape}")
+        raise ValueError(
+            f"beta must have shape (d,) = ({d},) to match theta {theta.shape}, got {beta.shape}"
+        )
     noise_var = as_float(noise_var, "noise_var", minimum=0.0)
     n = as_int(n, "n", minimum=1)
     scalar = np.ndim(Ns) == 0
     Ns = as_int_array(Ns, "Ns", minimum=1)
     if np.any(Ns > n_max):
-        raise ValueError(f"every N must be at most the number of rows of theta ({n_max}), got {Ns.max()}")
+        raise ValueError(
+            f"every N must be at most the number of rows of theta ({n_max}), got {Ns.max()}"
+        )
     ridge = as_float(ridge, "ridge", minimum=0.0)
     nonlinear = as_float(nonlinear, "nonlinear", minimum=0.0)
     if not isinstance(covariance, str) or covariance not in ("gaussian", "arccos"):
@@ -1325,7 +1372,9 @@ __all__.append("random_features_draw_risk")
 # ----------------------------------------------------------------------------------------------
 
 
-def best_pruning_size(eigs, beta, noise_var: float, n: int, s: int, method: str, ps) -> tuple[int, float]:
+def best_pruning_size(
+    eigs, beta, noise_var: float, n: int, s: int, method: str, ps
+) -> tuple[int, float]:
     """The dense size, among candidates ``ps``, whose pruned model has the smallest risk (THEORY §5).
 
     Parameters
@@ -1343,7 +1392,8 @@ def best_pruning_size(eigs, beta, noise_var: float, n: int, s: int, method: str,
     Returns
     -------
     p_star : int
-        The best candidate (the smallest one on ties; ``ps[0]`` if every risk is infinite).
+        The best candidate (on ties, the one that comes first in ``ps``; ``ps[0]`` if every
+        risk is infinite).
     risk : float
         :func:`pruned_risk` at ``p_star``.
 
@@ -1351,7 +1401,8 @@ def best_pruning_size(eigs, beta, noise_var: float, n: int, s: int, method: str,
     --------
     >>> from overparam.models import pruning_showcase_problem
     >>> pb = pruning_showcase_problem()
-    >>> p_star, risk = best_pruning_size(pb.eigs, pb.beta, pb.noise_var, 100, 80, "oracle", range(101, 1001))
+    >>> ps = range(101, 1001)
+    >>> p_star, risk = best_pruning_size(pb.eigs, pb.beta, pb.noise_var, 100, 80, "oracle", ps)
     >>> p_star, round(risk, 3)
     (325, 0.307)
     """
@@ -1500,7 +1551,9 @@ def prune_vs_small_ratio(
     try:
         methods = tuple(methods)
     except TypeError:
-        raise TypeError(f"methods must be a sequence of method names, got {type(methods).__name__}") from None
+        raise TypeError(
+            f"methods must be a sequence of method names, got {type(methods).__name__}"
+        ) from None
     if not methods:
         raise ValueError(f"methods must name at least one of {_PRUNING_METHODS}")
     methods = tuple(_check_method(m) for m in methods)
@@ -1519,7 +1572,9 @@ def prune_vs_small_ratio(
     shape = ratio_b.shape
     s_cell = np.rint(ratio_b.ravel() * n).astype(int)
     if np.any(s_cell < 1) or np.any(s_cell > n - 1):
-        raise ValueError(f"s = round(s_over_n * n) must lie in [1, n - 1] = [1, {n - 1}]; check s_over_n")
+        raise ValueError(
+            f"s = round(s_over_n * n) must lie in [1, n - 1] = [1, {n - 1}]; check s_over_n"
+        )
     snr_cell = snr_b.ravel().astype(float)
     noise_var = 1.0
     b_cell = np.sqrt(snr_cell * noise_var / s_cell)
