@@ -438,3 +438,14 @@ def test_test_error_matches_exact_risk_and_validates():
     assert abs(sq.mean() - problem.risk(a, theta)) < 4 * sq.std() / np.sqrt(sq.size)
     with pytest.raises(ValueError, match="y_test has 5 labels"):
         problem.test_error(a, theta, X[:4], y[:5])
+
+
+def test_integer_seed_does_not_align_the_teacher_with_the_first_layer():
+    """Reusing one integer for the teacher and the first layer must not copy the teacher into Θ."""
+    d = 50
+    problem = rf.random_features_problem(d, rng=11)
+    theta = problem.draw_first_layer(5, np.random.default_rng(11))
+    cosines = theta @ problem.beta / (np.linalg.norm(theta, axis=1) * np.linalg.norm(problem.beta))
+    assert np.max(np.abs(cosines)) < 0.9
+    # the same integer still gives the same teacher
+    np.testing.assert_array_equal(problem.beta, rf.random_features_problem(d, rng=11).beta)

@@ -458,6 +458,10 @@ class RandomFeaturesProblem:
         return _test_error(a, self.features(X_test, theta[: a.size]), y_test)
 
 
+#: Second entry of the seed sequence a teacher direction is drawn from (see random_features_problem).
+_TEACHER_STREAM = 7001
+
+
 def random_features_problem(
     d: int, signal: float = 1.0, noise_var: float = 0.25, inputs: str = "sphere", rng=None
 ) -> RandomFeaturesProblem:
@@ -476,7 +480,10 @@ def random_features_problem(
     rng : None, int or numpy.random.Generator
         ``None``: the teacher points along ``(1, ..., 1)``; otherwise its direction is drawn
         uniformly at random from ``rng``. For spherical first layers the average risk depends on
-        ``beta`` only through its norm.
+        ``beta`` only through its norm. An integer seed draws the direction from a stream derived
+        from it, not from ``default_rng(seed)`` itself: reusing the same integer to draw the first
+        layer (or as a sweep's seed) would otherwise point the first hidden unit exactly along
+        the teacher.
 
     Returns
     -------
@@ -492,6 +499,8 @@ def random_features_problem(
     signal = as_float(signal, "signal", minimum=0.0)
     if rng is None:
         direction = np.ones(d)
+    elif isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        direction = np.random.default_rng([int(rng), _TEACHER_STREAM]).standard_normal(d)
     else:
         direction = as_generator(rng).standard_normal(d)
     beta = np.sqrt(signal) * direction / np.linalg.norm(direction)
