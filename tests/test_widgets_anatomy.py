@@ -193,3 +193,23 @@ def test_validation():
     aux = anatomy.predictions(50)["aux"]
     with pytest.raises(ValueError, match="group must be one of"):
         anatomy.draw_group(ax, aux, anatomy.problem(), "weak")
+
+
+def test_fixed_layout_keeps_panels_apart_and_legends_in_the_picture():
+    """The explorer uses fixed margins (no layout solver, for speed): panels must not overlap, and
+    the PNG (tight bounding box) must still contain the legends hung below the panels."""
+    import base64
+    import io
+
+    from matplotlib.image import imread
+
+    from overparam.widgets import _png_bundle
+
+    fig = anatomy.draw()
+    left, right = (ax.get_position() for ax in fig.axes)
+    assert left.x1 < right.x0 and 0 <= left.x0 and right.x1 <= 1
+    image = imread(io.BytesIO(base64.b64decode(_png_bundle(fig)["image/png"])))
+    legend_bottom = min(ax.get_legend().get_window_extent().y0 for ax in fig.axes)  # pixels, after the draw
+    assert legend_bottom < 0  # the legends hang below the figure box ...
+    height_px = fig.get_size_inches()[1] * fig.dpi
+    assert image.shape[0] > height_px - legend_bottom - 5  # ... and the saved picture grows to hold them
