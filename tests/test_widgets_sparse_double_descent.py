@@ -222,3 +222,26 @@ def test_callback_never_simulates(monkeypatch):
     monkeypatch.setattr(experiments, "pruning_sweep", forbidden)
     monkeypatch.setattr(models.LinearProblem, "sample", forbidden)
     assert explorer.redraw_seconds(s=45, noise_var=0.3, tail_var=0.5) > 0
+
+
+def test_model_sizes_reach_next_to_the_threshold():
+    # without sizes next to n a coarse grid draws a finite spike at p = n instead of leaving the window
+    ps = sdd.model_sizes(80, points=30)
+    assert {sdd.N - 1, sdd.N + 1} <= set(ps.tolist()) and sdd.N not in ps
+
+
+@pytest.mark.parametrize("setting", [(95, 1.0, 1.0), (95, 1.0, 0.01), (20, 0.01, 0.01), (45, 0.3, 0.5)])
+def test_explorer_best_p_is_the_exact_best_integer_size(setting):
+    # the explorer evaluates a coarser grid; its best p must still be the best integer size in (n, D]
+    s, noise_var, tail_var = setting
+    pb = sdd.problem(*setting)
+    p_star, risk = theory.best_pruning_size(*_args(pb), s, "oracle", np.arange(sdd.N + 1, sdd.D + 1))
+    fig = sdd.make_explorer(s=s, noise_var=noise_var, tail_var=tail_var).figure()
+    assert f"best p = {p_star}," in fig.axes[1].get_title()
+    assert any(f"best p = {p_star} ({risk:.3f})" in t for t in _legend_texts(fig))
+
+
+def test_dense_curve_is_told_apart_from_the_hessian_curve():
+    fig = sdd.draw(anatomy=False)
+    styles = {line.get_label(): line.get_linestyle() for line in fig.axes[0].get_lines()}
+    assert styles["dense, not pruned"] != styles["pruned: Hessian"]

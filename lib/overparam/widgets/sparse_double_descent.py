@@ -13,7 +13,7 @@ that carry none, up to ``d = D`` (:func:`overparam.models.spiked_problem`); labe
   model pruned to ``s`` weights by the oracle, Hessian and magnitude rules
   (:func:`overparam.theory.pruned_risk`); the implicit regularization ``zeta(p)``; the oracle-pruned
   risk split into floor, shrinkage bias and noise on the kept weights (from the auxiliary model of
-  THEORY §3); and the baselines: least squares on the ``s`` informative features (exact finite
+  lesson 06); and the baselines: least squares on the ``s`` informative features (exact finite
   ``n``), the same small model with a tuned ridge penalty, and predicting zero.
 * :func:`draw` — risk against ``p`` (log axes) with the baselines and, at reference C, cached
   simulations from :func:`overparam.experiments.pruning_sweep`; optionally a second panel with the
@@ -23,7 +23,7 @@ that carry none, up to ``d = D`` (:func:`overparam.models.spiked_problem`); labe
   oracle curve, with the four stages of the sparse double descent marked.
 * :func:`draw_tails` — the oracle curve and ``zeta(p)`` for several weak-feature variances: the
   stronger the added features, the faster ``zeta`` grows, and the earlier (and worse) the best ``p``.
-* :func:`draw_regime_map` — THEORY §5's regime map: best prune-from-large risk over the small
+* :func:`draw_regime_map` — the regime map of the lesson: best prune-from-large risk over the small
   model's (:func:`overparam.theory.prune_vs_small_ratio`) against both baselines, the 1.0 contour
   drawn and the cells where both lose to predicting zero marked.
 
@@ -69,6 +69,9 @@ NOISE_CHOICES = (0.01, 0.03, 0.1, 0.3, 1.0)
 TAIL_CHOICES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 #: Dense sizes that always lie on the curves (the lesson's table and reference C).
 KEY_SIZES = (90, 120, 150, 200, 300, 400, 600, 1000, 2000)
+#: Sizes next to the threshold, always on the curves so that they visibly leave the (clipped) window at
+#: ``p = n`` instead of drawing a finite spike between two coarse grid points.
+_NEAR_N = (N - 5, N - 2, N - 1, N + 1, N + 2, N + 5)
 #: The pruning rules with a theory curve, in drawing order, with their legend names and colours.
 RULES = {
     "oracle": ("oracle", plots.COLORS["oracle"]),
@@ -80,6 +83,10 @@ _REFERENCE = (80, 0.1, 0.05)
 _Y_TICKS = (0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
 _X_TICKS = (10, 20, 50, 100, 200, 500, 1000, 2000)
 _STAGE_COLOR = "#777777"
+#: Log-spaced sizes per curve in the lesson's figures, and in the explorer (fewer: a redraw of a new
+#: setting evaluates the closed forms at every size, so this keeps it well inside the 0.3 s budget).
+_POINTS = 100
+_EXPLORER_POINTS = 60
 
 
 def problem(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05) -> LinearProblem:
@@ -114,7 +121,7 @@ def problem(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05) -> Line
 
 
 def model_sizes(s: int, points: int = 100) -> np.ndarray:
-    """Dense sizes from ``s`` to ``D``, log-spaced, plus :data:`KEY_SIZES`, without ``p = N`` (infinite risk).
+    """Dense sizes from ``s`` to ``D``, log-spaced, plus :data:`KEY_SIZES` and sizes next to ``N``, without ``p = N`` (infinite risk).
 
     Examples
     --------
@@ -127,7 +134,7 @@ def model_sizes(s: int, points: int = 100) -> np.ndarray:
         raise ValueError(f"s must be at most D = {D}, got {s}")
     points = as_int(points, "points", minimum=2)
     ps = np.unique(np.round(np.geomspace(s, D, points)).astype(int))
-    ps = np.union1d(ps, KEY_SIZES)
+    ps = np.union1d(np.union1d(ps, KEY_SIZES), _NEAR_N)
     return ps[(ps != N) & (ps >= s)]
 
 
@@ -156,7 +163,11 @@ def curves(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05) -> dict:
     [0.311, 0.316, 0.446, 0.327]
     """
     pb = problem(s, noise_var, tail_var)  # validates
-    cached = _curves(int(s), float(pb.noise_var), float(tail_var))
+    return _copy(_curves(int(s), float(pb.noise_var), float(tail_var), _POINTS))
+
+
+def _copy(cached: dict) -> dict:
+    """A copy of a cached result that callers may change freely."""
     out = {}
     for key, value in cached.items():
         if isinstance(value, np.ndarray):
@@ -168,17 +179,17 @@ def curves(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05) -> dict:
     return out
 
 
-@lru_cache(maxsize=512)
-def _curves(s: int, noise_var: float, tail_var: float) -> dict:
+@lru_cache(maxsize=1024)
+def _curves(s: int, noise_var: float, tail_var: float, points: int = _POINTS) -> dict:
     pb = problem(s, noise_var, tail_var)
-    ps = model_sizes(s)
+    ps = model_sizes(s, points)
     args = (pb.eigs, pb.beta, pb.noise_var, N)
     support = np.arange(s)  # the oracle's support: the informative features come first
     tau2 = theory.effective_noise_level(*args, ps)  # = the dense risk
     out = {"p": ps, "dense": tau2}
     for rule in RULES:
         out[rule] = theory.pruned_risk(*args, ps, s, rule)
-    # anatomy of the oracle curve, from the auxiliary model (THEORY §3): kept weight i is
+    # anatomy of the oracle curve, from the auxiliary model (lesson 06): kept weight i is
     # a_i (beta_i + tau g_i / sqrt(n lambda_i)), so it costs lambda_i (1 - a_i)^2 beta_i^2 + a_i^2 tau^2 / n
     zeta = np.array([theory.implicit_regularization(pb.eigs[:p], N) if p > N else 0.0 for p in ps])
     lam, b = pb.eigs[support], pb.beta[support]
@@ -187,15 +198,8 @@ def _curves(s: int, noise_var: float, tail_var: float) -> dict:
     out["floor"] = np.array([pb.effective_noise(p) + float(np.sum(pb.eigs[s:p] * pb.beta[s:p] ** 2)) for p in ps])
     out["bias"] = np.sum(lam * (1.0 - a) ** 2 * b**2, axis=1)
     out["variance"] = np.sum(a**2, axis=1) * tau2 / N
-    # best p beyond n: the best grid size, refined over every integer between its grid neighbours
-    # (each curve has a single minimum beyond n, so this is the best integer size in (n, D])
-    over = ps > N
-    out["best"] = {}
-    for rule in RULES:
-        j = int(np.argmin(np.where(over, out[rule], np.inf)))
-        lo = int(ps[j - 1]) + 1 if j > 0 and ps[j - 1] > N else N + 1
-        hi = int(ps[j + 1]) - 1 if j + 1 < ps.size else int(ps[j])
-        out["best"][rule] = theory.best_pruning_size(*args, s, rule, np.arange(lo, hi + 1))
+    # best p beyond n: the best grid size, refined to the best integer size in (n, D]
+    out["best"] = {rule: _best_size(args, s, rule, ps, out[rule]) for rule in RULES}
     out["best_zeta"] = float(theory.implicit_regularization(pb.eigs[: out["best"]["oracle"][0]], N))
     out["small"] = float(theory.small_model_risk(*args, support))
     out["small_asymptotic"] = float(theory.minnorm_risk(*args, s))  # p = s < n: sigma_S^2 n / (n - s)
@@ -205,6 +209,33 @@ def _curves(s: int, noise_var: float, tail_var: float) -> dict:
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
     return out
+
+
+def _best_size(args: tuple, s: int, rule: str, ps: np.ndarray, risks: np.ndarray) -> tuple:
+    """The best integer size beyond ``N`` for one rule, from its curve on the grid ``ps``.
+
+    Each curve has a single minimum beyond ``n``, so the best integer lies strictly between the grid
+    neighbours of the best grid size. The bracket is narrowed on about ten sizes at a time until at
+    most 24 integers are left, which are all evaluated (a few dozen evaluations instead of one per
+    integer in a wide bracket: the coarse explorer grid has brackets of up to 200 integers).
+    """
+    over = ps > N
+    j = int(np.argmin(np.where(over, risks, np.inf)))
+    best = (int(ps[j]), float(risks[j]))
+    lo = int(ps[j - 1]) + 1 if j > 0 and ps[j - 1] > N else N + 1
+    hi = int(ps[j + 1]) - 1 if j + 1 < ps.size else int(ps[j])
+    while hi - lo > 24:
+        sub = np.unique(np.round(np.linspace(lo, hi, 10)).astype(int))
+        sub_risks = np.atleast_1d(theory.pruned_risk(*args, sub, s, rule))
+        k = int(np.argmin(sub_risks))
+        if sub_risks[k] < best[1]:
+            best = (int(sub[k]), float(sub_risks[k]))
+        lo = int(sub[k - 1]) + 1 if k > 0 else lo
+        hi = int(sub[k + 1]) - 1 if k + 1 < sub.size else hi
+        if not lo <= best[0] <= hi:  # the best so far is a grid size just outside: keep it in the bracket
+            lo, hi = min(lo, best[0]), max(hi, best[0])
+    found = theory.best_pruning_size(*args, s, rule, np.arange(lo, hi + 1))
+    return found if found[1] <= best[1] else best
 
 
 def _is_reference(s, noise_var, tail_var) -> bool:
@@ -248,12 +279,13 @@ def _log_ticks(ax, ylim, xlim) -> None:
     ax.set_ylim(*ylim)
 
 
-def _risk_panel(ax, c: dict, s: int, simulations: dict, show_sims: bool) -> None:
+def _risk_panel(ax, c: dict, s: int, simulations: dict, show_sims: bool, compact: bool = False) -> None:
     ps = c["p"]
     for rule, (name, color) in RULES.items():
         plots.theory_line(ax, ps, c[rule], label=f"pruned: {name}", color=color)
+    # dotted, so that it is not mistaken for the (sky blue) Hessian curve where the two nearly coincide
     plots.theory_line(ax, ps, c["dense"], label="dense, not pruned", color=plots.COLORS["dense"],
-                      linewidth=1.4, alpha=0.7)
+                      linewidth=2.0, linestyle=":")
     ax.axhline(c["small"], color=plots.COLORS["small"], linewidth=2.2,
                label=f"small model, least squares ({c['small']:.3f}, exact)")
     ax.axhline(c["small_ridge"], color=plots.COLORS["small"], linestyle="--", linewidth=1.8,
@@ -275,7 +307,8 @@ def _risk_panel(ax, c: dict, s: int, simulations: dict, show_sims: bool) -> None
             plots.simulation_points(ax, summary, label="magnitude + retraining, simulation only",
                                     color=plots.COLORS["magnitude"], marker="s", markerfacecolor="white",
                                     markersize=7, markeredgewidth=1.8)
-    plots.mark_threshold(ax, at=N, label=f"threshold p = n = {N}")
+    # in the explorer the dashed line at the tick p = 100 speaks for itself: one legend entry less to render
+    plots.mark_threshold(ax, at=N, label=None if compact else f"threshold p = n = {N}")
     far = ps >= 1.5 * N
     upper = [_finite(c[r][far]) for r in RULES]
     top = max(3.0 * c["small_asymptotic"], 1.3 * max(float(u.max()) for u in upper if u.size))
@@ -359,14 +392,19 @@ def draw(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05, simulation
     -------
     matplotlib.figure.Figure
     """
-    simulations = _check_simulations(simulations)
-    c = curves(s, noise_var, tail_var)
+    return _draw(s, noise_var, tail_var, _check_simulations(simulations), anatomy, _POINTS)
+
+
+def _draw(s: int, noise_var: float, tail_var: float, simulations: dict, anatomy: bool, points: int):
+    """:func:`draw` with the number of log-spaced sizes per curve (fewer in the explorer)."""
+    pb = problem(s, noise_var, tail_var)  # validates
+    c = _curves(int(s), float(pb.noise_var), float(tail_var), points)  # read-only arrays, not changed here
     show_sims = bool(simulations) and _is_reference(s, noise_var, tail_var)
     if anatomy:
         fig, (ax, bx) = plots.new_figure(ncols=2, width=7.5, height=6.2)
     else:
         fig, ax = plots.new_figure(width=12.0, height=8.0)
-    _risk_panel(ax, c, s, simulations, show_sims)
+    _risk_panel(ax, c, s, simulations, show_sims, compact=anatomy)
     title = f"pruned to s = {s} weights; σ² = {noise_var:g}, weak-feature variance {tail_var:g}"
     ax.set_title(title if anatomy else f"The sparse double descent: n = {N}, {title}", fontsize=14)
     if anatomy:
@@ -375,8 +413,8 @@ def draw(s: int = 80, noise_var: float = 0.1, tail_var: float = 0.05, simulation
         fig.set_layout_engine("none")
         ax.set_position([0.055, 0.34, 0.405, 0.58])
         bx.set_position([0.56, 0.34, 0.405, 0.58])
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=10)
-        bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=10)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=11)
+        bx.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=11)
     else:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=2, fontsize=11)
     return fig
@@ -487,7 +525,7 @@ def draw_regime_map(
     tail_var: float = 0.05,
     d: int = 3000,
 ):
-    """THEORY §5's regime map: best prune-from-large risk over the small model's, against both baselines.
+    """The regime map: best prune-from-large risk over the small model's, against both baselines.
 
     For every cell ``(s/n, SNR)`` of a grid, :func:`overparam.theory.prune_vs_small_ratio` gives the
     best pruned risk over ``p > n`` divided by (left) least squares on the ``s`` informative features
@@ -496,7 +534,7 @@ def draw_regime_map(
     ``tail_var`` up to ``d``). Colour: the ratio on a log scale, centred at 1 (purple: pruning wins,
     orange: it loses); black line: the 1.0 contour; ``x``: cells where both the pruned model and
     the small model lose to predicting zero (risk ``sigma^2 + ||beta||^2``); numbers: the ratio at
-    the cells of THEORY's table.
+    the cells of the course's reference table (``table_s`` x ``table_snr``).
 
     Parameters
     ----------
@@ -534,6 +572,7 @@ def draw_regime_map(
     maps = {"s_over_n": s_c, "snr": snr_c, "least_squares": ls[method], "ridge": ridge[method], "both_lose": both_lose}
 
     t_s, t_snr = np.asarray(table_s, dtype=float), np.asarray(table_snr, dtype=float)
+    table_s_sorted = np.sort(t_s)
     table_ls = theory.prune_vs_small_ratio(t_s[:, None], t_snr[None, :], baseline="least_squares", **kwargs)[method]
     table_ridge = theory.prune_vs_small_ratio(t_s[:, None], t_snr[None, :], baseline="ridge", **kwargs)[method]
 
@@ -552,8 +591,11 @@ def draw_regime_map(
             j = int(np.argmin(np.abs(ratio[k] - 1.0)))
             ax.clabel(contour, fmt={1.0: "1.0"}, fontsize=12, manual=[(snr_c[j], s_c[k])])
         else:
-            ax.text(0.5, 0.02, f"no 1.0 contour: ratio ≥ {np.min(ratio):.2f} everywhere", transform=ax.transAxes,
-                    ha="center", va="bottom", fontsize=11, bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+            # between the first two rows of value boxes (mid-height if there are fewer), so it hides none of them
+            y_note = 0.5 * (table_s_sorted[0] + table_s_sorted[1]) if len(table_s_sorted) > 1 else 0.5 * (s_edges[0] + s_edges[-1])
+            ax.text(0.5, y_note, f"no 1.0 contour: ratio ≥ {np.min(ratio):.2f} everywhere",
+                    transform=ax.get_yaxis_transform(), ha="center", va="center", fontsize=12,
+                    bbox={"facecolor": "white", "alpha": 0.9, "lw": 0})
         if key == "least_squares" and np.any(both_lose):
             i, j = np.nonzero(both_lose)
             ax.plot(snr_c[j], s_c[i], "x", color="black", markersize=6, markeredgewidth=1.5,
@@ -618,12 +660,18 @@ def make_explorer(simulations=None, s: int = 80, noise_var: float = 0.1, tail_va
         if value not in choices:
             raise ValueError(f"{name} must be one of {choices}, got {value}")
 
-    def _draw(s: int, noise_var: float, tail_var: float):
-        return draw(s, noise_var, tail_var, simulations=cache, anatomy=True)
+    # The curves of every setting are cached (first visit: about 0.05 s of closed forms, then the
+    # ~0.15 s PNG render). Warm the weak-feature-variance row of the starting s and noise, the
+    # lesson's first "Try", at build time (about 0.3 s); the whole 630-setting grid would take ~30 s.
+    for tail in TAIL_CHOICES:
+        _curves(s, float(noise_var), float(tail), _EXPLORER_POINTS)
+
+    def _redraw(s: int, noise_var: float, tail_var: float):
+        return _draw(s, noise_var, tail_var, cache, True, _EXPLORER_POINTS)
 
     controls = {
         "s": int_slider("kept weights s (= informative features)", 10, 95, 5, s),
         "noise_var": choice_slider("noise σ²", list(NOISE_CHOICES), noise_var),
         "tail_var": choice_slider("weak-feature variance", list(TAIL_CHOICES), tail_var),
     }
-    return Explorer(_draw, controls)
+    return Explorer(_redraw, controls)
