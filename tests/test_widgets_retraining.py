@@ -37,45 +37,19 @@ def test_lesson_problem_matches_the_library_constructors():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_independent_features_reduce_to_the_diagonal_oracle_formula():
-    """rho = 0: no mismatch, and the total is theory.oracle_pruned_risk (THEORY §4) at every p."""
+def test_cost_decomposition_is_the_theory_function_for_the_problem():
+    """The lesson's shorthand passes the problem's covariance, coefficients and noise to the theory."""
+    problem = rt.lesson_problem("equicorrelated", 0.3, noise_var=0.2)
+    dec = rt.cost_decomposition(problem, 100, 150, np.arange(20))
+    expected = theory.pruning_cost_decomposition(problem.cov, problem.beta, 0.2, 100, 150, np.arange(20))
+    assert rt.CostDecomposition is theory.CostDecomposition
+    np.testing.assert_array_equal(np.array(dec), np.array(expected))
+    # rho = 0: zeta = p/n - 1 and the oracle formula of lesson 05; the retrained side is the small model
     beta = rt.lesson_beta()
-    for p in (50, 150, 300):
-        dec = rt.cost_decomposition(rt.lesson_problem("ar1", 0.0), 100, p, np.arange(20))
-        assert dec.mismatch == pytest.approx(0.0, abs=1e-12) and dec.interaction == pytest.approx(0.0, abs=1e-12)
-        expected = theory.oracle_pruned_risk(np.ones(rt.D), beta, 0.1, 100, p, 20)
-        assert dec.without_retraining == pytest.approx(expected, rel=1e-9)
-        assert dec.zeta == pytest.approx(max(p / 100 - 1, 0.0), rel=1e-9)
-    # the retrained side is the exact small-model risk
+    dec = rt.cost_decomposition(rt.lesson_problem("ar1", 0.0), 100, 300, np.arange(20))
+    assert dec.zeta == pytest.approx(2.0) and dec.mismatch == pytest.approx(0.0, abs=1e-12)
+    assert dec.without_retraining == pytest.approx(theory.oracle_pruned_risk(np.ones(rt.D), beta, 0.1, 100, 300, 20))
     assert dec.with_retraining == pytest.approx(theory.small_model_risk(np.ones(rt.D), beta, 0.1, 100, np.arange(20)))
-
-
-def test_parts_match_their_definitions_on_a_small_problem():
-    rng = np.random.default_rng(5)
-    L = rng.standard_normal((30, 30)) / np.sqrt(30) + np.eye(30)
-    cov = L @ L.T
-    beta = rng.standard_normal(30) * 0.3
-    problem = models.CorrelatedProblem(cov, beta, 0.2)
-    support = np.array([3, 0, 7, 11])
-    n, p = 12, 25
-    dec = rt.cost_decomposition(problem, n, p, support)
-    # by hand: zeta from the eigenvalues, m = (Sigma + zeta)^-1 Sigma c, b_S and floor from the library
-    c, _ = problem.best_support_weights(np.arange(p))
-    b_S, floor = problem.best_support_weights(support)
-    mu = np.linalg.eigvalsh(cov[:p, :p])
-    zeta = theory.implicit_regularization(mu, n)
-    m = np.linalg.solve(cov[:p, :p] + zeta * np.eye(p), cov[:p, :p] @ c)
-    A = cov[np.ix_(support, support)]
-    e1, e2 = m[support] - c[support], c[support] - b_S
-    assert dec.zeta == pytest.approx(zeta)
-    assert dec.floor == pytest.approx(floor)
-    assert dec.shrinkage == pytest.approx(e1 @ A @ e1)
-    assert dec.mismatch == pytest.approx(e2 @ A @ e2)
-    assert dec.interaction == pytest.approx(2 * e1 @ A @ e2)
-    assert dec.refit_variance == pytest.approx(floor * 4 / (n - 4 - 1))
-    assert dec.cost == pytest.approx(dec.shrinkage + dec.mismatch + dec.interaction + dec.noise)
-    assert dec.without_retraining == pytest.approx(floor + dec.cost)
-    assert dec.noise > 0
 
 
 @pytest.mark.parametrize("family, rho", [("ar1", 0.6), ("equicorrelated", 0.3)])
@@ -102,30 +76,23 @@ def test_identity_floor_plus_cost_is_exact_for_one_fit():
 
 
 def test_structured_spectra_give_the_same_decomposition_as_eigh():
+    """The explorer's cached decompositions (closed-form spectra, all noise levels at once) equal the plain ones."""
     for family in rt.FAMILIES:
         for rho in (0.0, 0.35, 0.9):
-            for p in (50, 300):
-                fast = rt._assemble(rt._cached_parts(family, rho, p), 0.1, rt.N, rt.S)
-                slow = rt.cost_decomposition(rt.lesson_problem(family, rho), rt.N, p, np.arange(rt.S))
-                np.testing.assert_allclose(np.array(fast), np.array(slow), rtol=1e-8, atol=1e-12)
+            for ratio in (0.5, 3.0):
+                for noise_var in (0.1, 1.0, 0.2):  # 0.2 is not offered by the explorer: computed directly
+                    fast = rt._decomposition(family, rho, ratio, noise_var)
+                    slow = rt.cost_decomposition(rt.lesson_problem(family, rho, noise_var), rt.N, int(ratio * rt.N),
+                                                 np.arange(rt.S))
+                    assert all(isinstance(v, float) for v in fast)
+                    np.testing.assert_allclose(np.array(fast), np.array(slow), rtol=1e-8, atol=1e-12)
 
 
 def test_cost_decomposition_validation():
-    problem = rt.lesson_problem("ar1", 0.3)
     with pytest.raises(TypeError, match="problem must be a CorrelatedProblem"):
         rt.cost_decomposition(models.isotropic_problem(10, 1.0, 0.1), 5, 8, [0, 1])
-    with pytest.raises(ValueError, match="p must differ from n"):
-        rt.cost_decomposition(problem, 100, 100, np.arange(20))
-    with pytest.raises(ValueError, match="p must be at most d"):
-        rt.cost_decomposition(problem, 100, 301, np.arange(20))
-    with pytest.raises(ValueError, match="among the first p = 50"):
-        rt.cost_decomposition(problem, 100, 50, [0, 60])
-    with pytest.raises(ValueError, match="must not repeat"):
-        rt.cost_decomposition(problem, 100, 300, [1, 1])
-    with pytest.raises(ValueError, match="s <= n - 2"):
-        rt.cost_decomposition(problem, 10, 300, np.arange(9))
-    with pytest.raises(TypeError, match="not a boolean mask"):
-        rt.cost_decomposition(problem, 100, 300, np.arange(300) < 20)
+    with pytest.raises(ValueError, match="p must differ from n"):  # the theory function's checks apply
+        rt.cost_decomposition(rt.lesson_problem("ar1", 0.3), 100, 100, np.arange(20))
 
 
 # ---------------------------------------------------------------------------------------------

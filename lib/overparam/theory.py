@@ -1617,3 +1617,223 @@ def prune_vs_small_ratio(
 
 
 __all__.append("prune_vs_small_ratio")
+
+
+# ----------------------------------------------------------------------------------------------
+# §4–§5 Correlated features: the cost of pruning without retraining, split into its parts
+# ----------------------------------------------------------------------------------------------
+
+from typing import NamedTuple as _NamedTuple  # noqa: E402
+
+from .models import CorrelatedProblem as _CorrelatedProblem  # noqa: E402
+
+
+class CostDecomposition(_NamedTuple):
+    """Risk of a pruned min-norm model without retraining, split into parts, and with retraining.
+
+    Built by :func:`pruning_cost_decomposition`. All values are risks or parts of a risk (test MSE
+    including noise), except ``zeta`` and ``tau2``. The fields that depend on the label noise
+    (``tau2``, ``floor``, ``noise``, ``refit_variance``) have the shape of the ``noise_var`` given
+    (floats for a single noise level); the others are floats.
+
+    Attributes
+    ----------
+    zeta : float
+        Implicit regularization of the large model (0 when ``p < n``).
+    tau2 : float or ndarray
+        Its effective noise level (= its dense risk).
+    floor : float or ndarray
+        Risk of the best weights on the support, ``R(b_S)``.
+    shrinkage : float
+        ``(m_S - c_S)^T Sigma_SS (m_S - c_S)``: the cost of the large model's shrinkage alone.
+    mismatch : float
+        ``(c_S - b_S)^T Sigma_SS (c_S - b_S)``: the cost of aiming at ``c_S`` instead of ``b_S`` alone.
+    interaction : float
+        ``2 (m_S - c_S)^T Sigma_SS (c_S - b_S)``: positive when the two errors point the same way.
+    noise : float or ndarray
+        ``E (w_S - m_S)^T Sigma_SS (w_S - m_S)``: the large model's noise on the kept weights.
+    refit_variance : float or ndarray
+        ``floor * s / (n - s - 1)``: what retraining on the support pays on top of the floor.
+    """
+
+    zeta: float
+    tau2: float
+    floor: float
+    shrinkage: float
+    mismatch: float
+    interaction: float
+    noise: float
+    refit_variance: float
+
+    @property
+    def cost(self):
+        """Expected cost of not retraining, ``E (w_S - b_S)^T Sigma_SS (w_S - b_S)``: the sum of four parts."""
+        return self.shrinkage + self.mismatch + self.interaction + self.noise
+
+    @property
+    def without_retraining(self):
+        """Predicted risk of the pruned model as it is: ``floor + cost``."""
+        return self.floor + self.cost
+
+    @property
+    def with_retraining(self):
+        """Expected risk after retraining on the support (the small model): ``floor + refit_variance``."""
+        return self.floor + self.refit_variance
+
+
+def _check_cost_support(support, p: int, n: int) -> np.ndarray:
+    if np.asarray(support).dtype == bool:
+        raise TypeError("support must be an array of feature indices, not a boolean mask")
+    support = as_int_array(support, "support", minimum=0)
+    if np.unique(support).size != support.size:
+        raise ValueError("support must not repeat an index")
+    if support.max() >= p:
+        raise ValueError(f"support indices must lie among the first p = {p} features, got {support.max()}")
+    if support.size > n - 2:
+        raise ValueError(f"the retrained model needs s <= n - 2 = {n - 2} kept weights, got s = {support.size}")
+    return support
+
+
+def _check_spectrum(spectrum, cov_pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(spectrum, tuple) or len(spectrum) != 2:
+        raise TypeError("spectrum must be a tuple (eigenvalues, eigenvectors) as returned by numpy.linalg.eigh")
+    p = cov_pp.shape[0]
+    lam = as_float_array(spectrum[0], "spectrum[0] (eigenvalues)", ndim=1)
+    Q = as_float_array(spectrum[1], "spectrum[1] (eigenvectors)", ndim=2)
+    if lam.shape != (p,) or Q.shape != (p, p):
+        raise ValueError(f"spectrum must hold {p} eigenvalues and a ({p}, {p}) matrix of eigenvectors, "
+                         f"got shapes {lam.shape} and {Q.shape}")
+    if np.any(lam <= 0):
+        raise ValueError("spectrum[0] must hold positive eigenvalues")
+    probe = np.cos(1.3 * np.arange(p) + 0.1)  # a fixed generic vector: cov_pp @ probe must equal Q diag(lam) Q^T probe
+    if np.linalg.norm(cov_pp @ probe - Q @ (lam * (Q.T @ probe))) > 1e-8 * np.abs(cov_pp).max() * np.linalg.norm(probe) * p:
+        raise ValueError("spectrum does not match cov[:p, :p] (expected its eigenvalues and orthonormal eigenvectors)")
+    return lam, Q
+
+
+def pruning_cost_decomposition(cov, beta, noise_var, n: int, p: int, support, *, spectrum=None) -> CostDecomposition:
+    """Predicted risk of pruning min-norm least squares to a fixed support, without and with retraining.
+
+    The large model is min-norm least squares on the first ``p`` of ``d`` correlated Gaussian
+    features (``x ~ N(0, cov)``, ``y = <x, beta> + noise``), trained on ``n`` samples, then pruned to
+    the fixed ``support`` ``S`` (an oracle's choice, not chosen from the data). For any weights
+    ``w`` on ``S`` the risk is exactly ``R(w) = floor + (w_S - b_S)^T Sigma_SS (w_S - b_S)``, where
+    ``b_S`` and ``floor = R(b_S)`` are the best weights on ``S`` and their risk
+    (:meth:`overparam.models.CorrelatedProblem.best_support_weights`).
+
+    *Without retraining* the weights come from the large model. Min-norm least squares does not
+    depend on the basis, so the auxiliary model of the diagonal theory (:func:`auxiliary_model`)
+    applies in the eigenbasis of ``Sigma_pp = cov[:p, :p]``: with its eigenvalues ``mu_k``,
+    ``zeta`` solves ``sum_k mu_k / (mu_k + zeta) = n`` (:func:`implicit_regularization`) and
+    ``tau^2`` is the dense risk (:func:`effective_noise_level`, the features beyond ``p`` acting as
+    noise). Rotated back, the trained weights have mean ``m = (Sigma_pp + zeta I)^{-1} Sigma_pp c``
+    and covariance ``(tau^2 / n) (Sigma_pp + zeta I)^{-1} Sigma_pp (Sigma_pp + zeta I)^{-1}``, with
+    ``c`` the best weights on the first ``p`` features (``c = beta`` when ``p = d``). Writing
+    ``w_S - b_S = (m_S - c_S) + (c_S - b_S) + (w_S - m_S)``, the expected cost splits into
+    **shrinkage** (the implicit ridge ``zeta``), **target mismatch** (the large model aims at
+    ``c_S``, the best model on ``S`` at ``b_S``; zero for independent features), their
+    **interaction** (twice the cross term) and the large model's **noise**. It is an
+    ``n, p -> infinity`` prediction; for a diagonal ``cov`` it equals :func:`oracle_pruned_risk`.
+
+    *With retraining* (least squares on the columns of ``S``) the model is the small model on
+    ``S``: its expected risk is ``floor * (1 + s / (n - s - 1))``, exact for Gaussian features,
+    because the residual ``y - <x_S, b_S>`` is independent of ``x_S`` with variance ``floor``.
+
+    Sources: Hastie, Montanari, Rosset, Tibshirani (2022) for min-norm least squares with a general
+    covariance; Chang, Li, Oymak, Thrampoulidis (AAAI 2021) for the link between retraining and
+    feature correlations. Lesson 08.
+
+    Parameters
+    ----------
+    cov : array_like of shape (d, d)
+        Feature covariance, symmetric positive definite.
+    beta : array_like of shape (d,)
+        True coefficients.
+    noise_var : float or array_like of float
+        Label noise variance(s) ``sigma^2 >= 0``. Several values share the expensive work; the
+        noise-dependent fields of the result then have the shape of ``noise_var``.
+    n : int
+        Training samples.
+    p : int
+        Size of the large model: it uses features ``0..p-1``; ``p <= d`` and ``p != n``.
+    support : array_like of int
+        The ``s`` kept features: distinct indices below ``p``, ``s <= n - 2``.
+    spectrum : tuple (eigenvalues, eigenvectors), optional
+        The eigendecomposition of ``cov[:p, :p]`` as returned by :func:`numpy.linalg.eigh`, if it is
+        already known (for instance in closed form); checked against ``cov`` on a probe vector.
+        Default: computed with :func:`numpy.linalg.eigh`.
+
+    Returns
+    -------
+    CostDecomposition
+        Use ``.without_retraining`` and ``.with_retraining`` for the two risks, ``.cost`` for the
+        expected cost of not retraining.
+
+    Raises
+    ------
+    ValueError
+        If ``p = n`` (the risk is infinite at the interpolation threshold), ``p > d``, or the
+        support is out of range, repeats an index or is too large to retrain.
+    TypeError
+        If ``support`` is a boolean mask or an argument is not numeric.
+
+    Examples
+    --------
+    Independent features (``zeta = p/n - 1 = 2``, no target mismatch), as in lesson 08 at ``rho = 0``:
+
+    >>> import numpy as np
+    >>> beta = 1.0 / np.arange(1, 301); beta /= np.linalg.norm(beta)
+    >>> dec = pruning_cost_decomposition(np.eye(300), beta, 0.1, n=100, p=300, support=range(20))
+    >>> round(dec.zeta, 6), round(dec.mismatch, 6)
+    (2.0, 0.0)
+    >>> round(dec.without_retraining, 3), round(dec.with_retraining, 3)
+    (0.578, 0.16)
+
+    Equicorrelated features: the kept weights must also stand in for the omitted ones.
+
+    >>> cov = np.full((300, 300), 0.3) + 0.7 * np.eye(300)
+    >>> dec = pruning_cost_decomposition(cov, beta, [0.1, 1.0], n=100, p=300, support=range(20))
+    >>> round(dec.mismatch, 3), [round(float(r), 3) for r in dec.with_retraining]
+    (1.18, [0.322, 1.45])
+    """
+    noise = as_float_array(noise_var, "noise_var", ndim=(0, 1))
+    if np.any(noise < 0):
+        raise ValueError(f"noise_var must be at least 0, got {noise.min()}")
+    problem = _CorrelatedProblem(cov, beta, 0.0)  # validates cov and beta; noise enters below
+    n = as_int(n, "n", minimum=1)
+    p = as_int(p, "p", minimum=1)
+    if p > problem.d:
+        raise ValueError(f"p must be at most d = {problem.d}, got {p}")
+    if p == n:
+        raise ValueError(f"p must differ from n = {n}: at the interpolation threshold the risk is infinite")
+    support = _check_cost_support(support, p, n)
+    s = support.size
+
+    c, omitted_p = problem.best_support_weights(np.arange(p))  # with zero noise, the floors are omitted signal
+    b_S, omitted_S = problem.best_support_weights(support)
+    cov_pp = problem.cov[:p, :p]
+    lam, Q = np.linalg.eigh(cov_pp) if spectrum is None else _check_spectrum(spectrum, cov_pp)
+    theta = Q.T @ c                                         # c in the eigenbasis
+    zeta = implicit_regularization(lam, n)
+    a = lam / (lam + zeta)
+    m = Q @ (a * theta)                                     # (Sigma_pp + zeta I)^{-1} Sigma_pp c
+    A = problem.cov[np.ix_(support, support)]
+    shrink, miss = m[support] - c[support], c[support] - b_S
+    QS = Q[support]
+    noise_per_tau2 = float(np.sum(A * ((QS * (a**2 / lam)) @ QS.T)))  # tr(A Cov_SS) / (tau^2 / n)
+    tau2 = np.array([effective_noise_level(lam, theta, sigma2 + omitted_p, n, p) for sigma2 in noise.ravel()])
+    tau2 = tau2.reshape(noise.shape)
+    floor = noise + omitted_S
+
+    def out(x):
+        return float(x) if np.ndim(x) == 0 else x
+
+    return CostDecomposition(
+        zeta=float(zeta), tau2=out(tau2), floor=out(floor), shrinkage=float(shrink @ A @ shrink),
+        mismatch=float(miss @ A @ miss), interaction=float(2.0 * shrink @ A @ miss),
+        noise=out(tau2 / n * noise_per_tau2), refit_variance=out(floor * s / (n - s - 1.0)),
+    )
+
+
+__all__.append("CostDecomposition")
+__all__.append("pruning_cost_decomposition")

@@ -1,34 +1,25 @@
-"""Explorer and theory helpers of lesson 08: retraining after pruning, with correlated features.
+"""Helpers and explorer of lesson 08: retraining after pruning, with correlated features.
 
-The lesson's problem (THEORY §5): ``n = 100`` training samples; ``d = 300`` features with unit
-variances, correlated either as AR(1) (``corr(x_i, x_j) = rho^|i - j|``,
-:func:`overparam.models.ar1_problem`) or equicorrelated (``corr = rho`` for every pair,
-:func:`overparam.models.equicorrelated_problem`); ``beta_i`` proportional to ``1/i`` with
-``||beta|| = 1``; label noise ``sigma^2 = 0.1``. A min-norm model on the first ``p`` features is
-pruned to the oracle support ``S`` = the first ``s = 20`` features, then either kept as it is or
-retrained (least squares on ``S``).
+The lesson's problem: ``n = 100`` training samples; ``d = 300`` features with unit variances,
+correlated either as AR(1) (``corr(x_i, x_j) = rho^|i - j|``, :func:`overparam.models.ar1_problem`)
+or equicorrelated (``corr = rho`` for every pair, :func:`overparam.models.equicorrelated_problem`);
+``beta_i`` proportional to ``1/i`` with ``||beta|| = 1``; label noise ``sigma^2 = 0.1``. A min-norm
+model on the first ``p`` features is pruned to the oracle support ``S`` = the first ``s = 20``
+features, then either kept as it is or retrained (least squares on ``S``).
 
 For any weights ``w`` supported on ``S`` the risk splits exactly into the floor of the best model on
-``S`` and a quadratic cost (THEORY §4–§5)::
+``S`` and a quadratic cost::
 
     R(w) = floor + (w_S - b_S)^T Sigma_SS (w_S - b_S),   b_S, floor = problem.best_support_weights(S).
 
-:func:`cost_decomposition` predicts the expected cost of the pruned min-norm weights and splits it
-into **shrinkage**, **target mismatch**, their **interaction** and the large model's **noise**,
-using the auxiliary model of lesson 06 written in the eigenbasis of the covariance (min-norm least
-squares is rotation invariant, so the diagonal theory applies to the eigenvalues ``mu_k`` of
-``Sigma_pp`` and the rotated coefficients):
-
-* ``zeta`` solves ``sum_k mu_k / (mu_k + zeta) = n`` (:func:`overparam.theory.implicit_regularization`),
-  ``tau^2`` is the dense risk (:func:`overparam.theory.effective_noise_level`);
-* on average the trained weights are ``m = (Sigma_pp + zeta I)^{-1} Sigma_pp c``, where ``c`` are the
-  best weights on the first ``p`` features (``c = beta`` when ``p = d``), and they scatter around
-  ``m`` with covariance ``(tau^2 / n) (Sigma + zeta I)^{-1} Sigma (Sigma + zeta I)^{-1}``.
-
-Then ``w_S - b_S = (m_S - c_S) + (c_S - b_S) + (w_S - m_S)``: shrinkage (the implicit ridge of the
-large model), target mismatch (the large model aims at ``c_S``, the best model on ``S`` at ``b_S``)
-and noise. Retraining on the fixed support ``S`` is the small model: it pays the refit variance
-``floor * s / (n - s - 1)`` instead (exact for Gaussian features).
+The general theory lives in :func:`overparam.theory.pruning_cost_decomposition`: it predicts the
+expected cost of the pruned min-norm weights and splits it into **shrinkage**, **target mismatch**,
+their **interaction** and the large model's **noise** (the auxiliary model of lesson 06 written in
+the eigenbasis of the covariance), and gives the risk after retraining on ``S`` (the small model,
+``floor * (1 + s / (n - s - 1))``). :func:`cost_decomposition` is its shorthand for a
+:class:`~overparam.models.CorrelatedProblem`; this module adds the lesson's problem, the simulation
+over ``rho``, the bar chart of the parts, and the explorer, which uses the closed-form spectra of
+the two covariance families to stay fast.
 
 The explorer (:func:`make_explorer`) draws the two risks against ``rho`` and the decomposition at
 one ``rho``, from these formulas (cached per setting) and from cached simulations; it never
@@ -38,14 +29,13 @@ simulates. Used by lesson 08 (``lessons/08_retraining_and_correlations.ipynb``).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 from matplotlib.ticker import NullLocator
 from scipy.linalg import eigh_tridiagonal
 
 from .. import experiments, plots, theory
-from .._validate import as_float, as_float_array, as_int, as_int_array
+from .._validate import as_float, as_float_array, as_int
 from ..models import CorrelatedProblem, ar1_problem, equicorrelated_problem
 from . import Explorer, choice_slider, dropdown
 
@@ -148,125 +138,15 @@ def lesson_problem(family: str = "ar1", rho: float = 0.0, noise_var: float = NOI
     return make(D, rho, lesson_beta(D), noise_var)
 
 
-class CostDecomposition(NamedTuple):
-    """Predicted risk of a pruned min-norm model without retraining, split into parts, and with retraining.
-
-    All values are risks or parts of a risk (test MSE including noise), except ``zeta`` and ``tau2``.
-
-    Attributes
-    ----------
-    zeta : float
-        Implicit regularization of the large model (0 when ``p < n``).
-    tau2 : float
-        Its effective noise level (= its dense risk).
-    floor : float
-        Risk of the best weights on ``S``, ``R(b_S)``.
-    shrinkage : float
-        ``(m_S - c_S)^T Sigma_SS (m_S - c_S)``: cost of the large model's shrinkage alone.
-    mismatch : float
-        ``(c_S - b_S)^T Sigma_SS (c_S - b_S)``: cost of aiming at ``c_S`` instead of ``b_S`` alone.
-    interaction : float
-        ``2 (m_S - c_S)^T Sigma_SS (c_S - b_S)``: positive when the two errors point the same way.
-    noise : float
-        ``E (w_S - m_S)^T Sigma_SS (w_S - m_S)``: the large model's noise on the kept weights.
-    refit_variance : float
-        ``floor * s / (n - s - 1)``: what retraining on ``S`` pays on top of the floor.
-    """
-
-    zeta: float
-    tau2: float
-    floor: float
-    shrinkage: float
-    mismatch: float
-    interaction: float
-    noise: float
-    refit_variance: float
-
-    @property
-    def cost(self) -> float:
-        """Expected cost of not retraining: ``E (w_S - b_S)^T Sigma_SS (w_S - b_S)``."""
-        return self.shrinkage + self.mismatch + self.interaction + self.noise
-
-    @property
-    def without_retraining(self) -> float:
-        """Predicted risk of the pruned model as it is: ``floor + cost``."""
-        return self.floor + self.cost
-
-    @property
-    def with_retraining(self) -> float:
-        """Exact expected risk after retraining on ``S``: ``floor * (1 + s / (n - s - 1))``."""
-        return self.floor + self.refit_variance
-
-
-class _Parts(NamedTuple):
-    """Everything of a decomposition that does not depend on the noise variance (internal)."""
-
-    lam: np.ndarray        # eigenvalues of Sigma_pp
-    theta: np.ndarray      # best weights on the first p features, in the eigenbasis
-    zeta: float
-    schur_p: float         # omitted signal beyond the first p features (floor_p - noise)
-    schur_S: float         # floor of S minus the noise
-    shrinkage: float
-    mismatch: float
-    interaction: float
-    noise_per_tau2: float  # noise = tau2 / n * this
-
-
-def _noise_free_parts(problem: CorrelatedProblem, n: int, p: int, support: np.ndarray, spectrum=None) -> _Parts:
-    c, floor_p = problem.best_support_weights(np.arange(p))
-    b_S, floor_S = problem.best_support_weights(support)
-    lam, Q = np.linalg.eigh(problem.cov[:p, :p]) if spectrum is None else spectrum
-    theta = Q.T @ c
-    zeta = theory.implicit_regularization(lam, n)
-    a = lam / (lam + zeta)
-    m = Q @ (a * theta)                                  # (Sigma + zeta I)^{-1} Sigma c
-    A = problem.cov[np.ix_(support, support)]
-    shrink = m[support] - c[support]
-    miss = c[support] - b_S
-    QS = Q[support]
-    noise_per_tau2 = float(np.sum(A * ((QS * (a**2 / lam)) @ QS.T)))  # tr(A Cov_SS) / (tau^2 / n)
-    return _Parts(
-        lam, theta, float(zeta), floor_p - problem.noise_var, floor_S - problem.noise_var,
-        float(shrink @ A @ shrink), float(miss @ A @ miss), float(2.0 * shrink @ A @ miss), noise_per_tau2,
-    )
-
-
-def _assemble(parts: _Parts, noise_var: float, n: int, s: int) -> CostDecomposition:
-    p = parts.lam.size
-    tau2 = float(theory.effective_noise_level(parts.lam, parts.theta, noise_var + parts.schur_p, n, p))
-    floor = noise_var + parts.schur_S
-    return CostDecomposition(
-        zeta=parts.zeta, tau2=tau2, floor=floor, shrinkage=parts.shrinkage, mismatch=parts.mismatch,
-        interaction=parts.interaction, noise=tau2 / n * parts.noise_per_tau2,
-        refit_variance=floor * s / (n - s - 1.0),
-    )
-
-
-def _check_support(support, p: int, n: int) -> np.ndarray:
-    arr = np.asarray(support)
-    if arr.dtype == bool:
-        raise TypeError("support must be an array of feature indices, not a boolean mask")
-    support = as_int_array(support, "support", minimum=0)
-    if support.ndim != 1 or support.size == 0:
-        raise ValueError(f"support must be a non-empty 1-D array of indices, got shape {support.shape}")
-    if np.unique(support).size != support.size:
-        raise ValueError("support must not repeat an index")
-    if support.max() >= p:
-        raise ValueError(f"support indices must lie among the first p = {p} features, got {support.max()}")
-    if support.size > n - 2:
-        raise ValueError(f"the retrained model needs s <= n - 2 = {n - 2} kept weights, got s = {support.size}")
-    return support
+#: The decomposition's result type (defined in :mod:`overparam.theory`).
+CostDecomposition = theory.CostDecomposition
 
 
 def cost_decomposition(problem: CorrelatedProblem, n: int, p: int, support) -> CostDecomposition:
     """Predict the risk of pruning min-norm least squares to ``support``, without and with retraining.
 
-    The large model is min-norm least squares on the first ``p`` features, trained on ``n`` samples;
-    it is pruned to the fixed ``support`` ``S`` (an oracle's choice). Without retraining its risk is
-    ``floor + cost``, with the expected cost split into shrinkage, target mismatch, their interaction
-    and noise (see the module docstring; the auxiliary model of lesson 06 in the eigenbasis of
-    ``Sigma_pp``, an ``n, p -> infinity`` prediction). With retraining it is the small model on
-    ``S``: ``floor * (1 + s / (n - s - 1))``, exact for Gaussian features.
+    Shorthand for :func:`overparam.theory.pruning_cost_decomposition` with the covariance,
+    coefficients and noise of ``problem`` (see there for the formulas and the validation).
 
     Parameters
     ----------
@@ -292,14 +172,7 @@ def cost_decomposition(problem: CorrelatedProblem, n: int, p: int, support) -> C
     """
     if not isinstance(problem, CorrelatedProblem):
         raise TypeError(f"problem must be a CorrelatedProblem, got {type(problem).__name__}")
-    n = as_int(n, "n", minimum=1)
-    p = as_int(p, "p", minimum=1)
-    if p > problem.d:
-        raise ValueError(f"p must be at most d = {problem.d}, got {p}")
-    if p == n:
-        raise ValueError(f"p must differ from n = {n}: at the interpolation threshold the risk is infinite")
-    support = _check_support(support, p, n)
-    return _assemble(_noise_free_parts(problem, n, p, support), problem.noise_var, n, support.size)
+    return theory.pruning_cost_decomposition(problem.cov, problem.beta, problem.noise_var, n, p, support)
 
 
 def rho_sweep(family: str, rhos, p: int = 3 * N, trials: int = 100, seed=0, rules=("oracle",),
@@ -442,15 +315,33 @@ def _structured_spectrum(family: str, rho: float, p: int) -> tuple[np.ndarray, n
     return 1.0 / inv_eigs, Q
 
 
+@lru_cache(maxsize=64)
+def _cached_cov(family: str, rho: float) -> np.ndarray:
+    """The covariance of :func:`lesson_problem`, shared by every ``p`` (internal, cached)."""
+    return lesson_problem(family, rho, 0.0).cov
+
+
 @lru_cache(maxsize=512)
-def _cached_parts(family: str, rho: float, p: int) -> _Parts:
-    problem = lesson_problem(family, rho, 0.0)
-    return _noise_free_parts(problem, N, p, np.arange(S), spectrum=_structured_spectrum(family, rho, p))
+def _cached_decomposition(family: str, rho: float, p: int) -> CostDecomposition:
+    """The decomposition at every noise level of :data:`NOISE_CHOICES` at once (internal, cached)."""
+    return theory.pruning_cost_decomposition(
+        _cached_cov(family, rho), lesson_beta(D), np.array(NOISE_CHOICES), N, p, np.arange(S),
+        spectrum=_structured_spectrum(family, rho, p),
+    )
 
 
 def _decomposition(family: str, rho: float, ratio: float, noise_var: float) -> CostDecomposition:
+    """The explorer's decomposition: from the cache for the offered noise levels, computed otherwise."""
     p = int(round(ratio * N))
-    return _assemble(_cached_parts(family, float(rho), p), float(noise_var), N, S)
+    hits = np.flatnonzero(np.isclose(NOISE_CHOICES, noise_var, rtol=0.0, atol=1e-12))
+    if hits.size == 0:
+        return theory.pruning_cost_decomposition(
+            _cached_cov(family, float(rho)), lesson_beta(D), float(noise_var), N, p, np.arange(S),
+            spectrum=_structured_spectrum(family, rho, p),
+        )
+    all_noises = _cached_decomposition(family, float(rho), p)
+    k = int(hits[0])
+    return CostDecomposition(*(float(v) if np.ndim(v) == 0 else float(v[k]) for v in all_noises))
 
 
 def _check_simulations(simulations) -> dict:
@@ -550,7 +441,7 @@ def make_explorer(simulations=None) -> Explorer:
         ``{family: rho_sweep(family, rhos, p=300, rules=("oracle",))}`` at ``noise_var = 0.1``;
         drawn only at ``p/n = 3`` and that noise. Nothing is simulated when the explorer is built or
         redrawn; the theory of each ``(family, rho, p)`` is computed once and cached (for the
-        default setting while building, about 0.2 s).
+        default p/n while building, about 0.2 s).
 
     Returns
     -------
@@ -563,8 +454,9 @@ def make_explorer(simulations=None) -> Explorer:
     ['family', 'noise_var', 'ratio', 'rho']
     """
     cache = dict(_check_simulations(simulations))
-    for rho in CURVE_RHOS:  # the theory of the default setting (about 0.2 s), so the first redraw is fast too
-        _cached_parts("ar1", rho, 3 * N)
+    for family in FAMILIES:  # the theory at the default p/n (about 0.2 s), so the first redraws are fast too
+        for rho in CURVE_RHOS:
+            _cached_decomposition(family, rho, 3 * N)
 
     def _draw(family, rho, ratio, noise_var):
         return draw(family, rho, ratio, noise_var, simulations=cache)
