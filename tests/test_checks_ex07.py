@@ -306,7 +306,7 @@ def test_task4_wrong_answers(name):
 
 
 def test_task4_reference_matches_theory_table():
-    """THEORY §5's table, column SNR = 1, and two more cells (2 decimals)."""
+    """Reference M, column SNR = 1, and two more cells (2 decimals)."""
     assert round(ex07.prune_vs_small(0.5, 1.0), 2) == 0.71
     assert round(ex07.prune_vs_small(0.9, 1.0), 2) == 0.16
     assert round(ex07.prune_vs_small(0.3, 0.25), 2) == 0.80
@@ -356,5 +356,5 @@ def test_task5_accepts_lists_and_zero_one():
 def test_task5_grid_has_both_outcomes_and_matches_theory_table():
     grid = _grid()
     assert 0 < grid.sum() < grid.size
-    # THEORY §5: wins where s/n is large and the SNR moderate, loses where s/n is small and the SNR high
+    # lesson 07: wins where s/n is large and the SNR moderate, loses where s/n is small and the SNR high
     assert grid[4].all() and grid[0, 0] and not grid[0, 1:].any()

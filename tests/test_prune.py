@@ -1,7 +1,7 @@
 """Pruning masks, retraining, correlated problems and the pruning sweep (overparam.prune and friends).
 
 Statistical tests use fixed seeds and tolerances of a few standard errors computed from the same
-draws; the simulated reference values are THEORY.md §5 and reference C.
+draws; the simulated reference values are references C and E of overparam.theory.
 """
 
 import itertools
@@ -268,7 +268,7 @@ def test_pruning_sweep_is_seeded_and_consistent():
 
 
 def test_pruning_sweep_reference_c():
-    # THEORY reference C at p = 400, 30 trials: simulated means vs the asymptotic theory values
+    # reference C at p = 400, 30 trials: simulated means vs the asymptotic theory values
     # (oracle 0.311, HP 0.316, MP 0.446, dense 0.327; the 30-trial run there gave 0.315, 0.32, 0.46,
     # 0.33). Tolerance: 4 standard errors of our 30-trial mean.
     problem = models.pruning_showcase_problem(1000)
@@ -285,7 +285,7 @@ def test_pruning_sweep_reference_c():
     assert abs(at["small"]["mean"] - small_theory) < 4 * at["small"]["sem"]
     # pruning a 4x overparameterized model beats the small model; MP is the weakest rule
     assert at["oracle"]["mean"] < at["hessian"]["mean"] < at["magnitude"]["mean"] < at["small"]["mean"]
-    # THEORY §5: here retraining hurts magnitude pruning (0.45 -> about 0.67)
+    # reference C (lesson 08): here retraining hurts magnitude pruning (0.45 -> about 0.67)
     diff = out["magnitude+retrain"].values[:, 1] - out["magnitude"].values[:, 1]
     assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(diff.size)
     assert abs(at["magnitude+retrain"]["mean"] - 0.67) < 4 * at["magnitude+retrain"]["sem"]
@@ -293,7 +293,7 @@ def test_pruning_sweep_reference_c():
 
 @pytest.mark.parametrize(
     "rho, without, with_retraining, mismatch",
-    [(0.0, 0.58, 0.16, 0.0), (0.9, 0.61, 0.60, 0.25)],  # THEORY §5, oracle support
+    [(0.0, 0.58, 0.16, 0.0), (0.9, 0.61, 0.60, 0.25)],  # reference E (measured), oracle support
 )
 def test_pruning_sweep_ar1_retraining(rho, without, with_retraining, mismatch):
     d, n, p, s = 300, 100, 300, 20
@@ -302,7 +302,7 @@ def test_pruning_sweep_ar1_retraining(rho, without, with_retraining, mismatch):
     problem = models.ar1_problem(d, rho, beta, 0.1)
     out = experiments.pruning_sweep(problem, n, [p], s, trials=40, seed=0, rules=("oracle",), support=np.arange(s))
     b, floor = problem.best_support_weights(np.arange(s))
-    assert np.max(np.abs(b - beta[:s])) == pytest.approx(mismatch, abs=0.005)  # THEORY rounds to 2 digits
+    assert np.max(np.abs(b - beta[:s])) == pytest.approx(mismatch, abs=0.005)  # the measured values are rounded to 2 digits
     for key, value in [("oracle", without), ("oracle+retrain", with_retraining)]:
         stats = out[key].at(p)
         assert abs(stats["mean"] - value) < 4 * stats["sem"] + 0.005, key

@@ -3,8 +3,8 @@ its sweep (experiments.random_features_sweep).
 
 Tolerances. Monte Carlo estimates are compared within 4 standard errors (estimated from the same
 samples). Against the *asymptotic* closed form we add a stated finite-size allowance on the excess
-risk: 1% plus 0.5 * N/d^2, the documented effect of ReLU's degree-2 part (RF-THEORY "Known
-finite-size effect": the simulation sits about 2% above the curve at N/d^2 = 0.05, 4% at 0.1; we
+risk: 1% plus 0.5 * N/d^2, the effect of ReLU's degree-2 part described in lesson 04 (the
+simulation sits about 2% above the curve at N/d^2 = 0.05, 4% at 0.1, Mei & Montanari 2019; we
 measured +2.4% at N = 600 and +4.3% at N = 1000 for d = 100, 300 trials). Reference values are
 checked to the rounding of the table they come from.
 """
@@ -17,7 +17,7 @@ import pytest
 from overparam import experiments, fit, theory
 from overparam import random_features as rf
 
-D, N_TRAIN, TAU2 = 100, 300, 0.25  # the RF-THEORY reference setting: psi2 = 3
+D, N_TRAIN, TAU2 = 100, 300, 0.25  # reference R of overparam.theory: psi2 = 3
 
 
 def _allowance(N, d, excess):
@@ -59,7 +59,7 @@ def test_relu_constants_closed_form():
     assert c.mu0 == pytest.approx(1 / np.sqrt(2 * np.pi))
     assert c.mu1 == 0.5
     assert c.mustar2 == pytest.approx(0.5 - 1 / (2 * np.pi) - 0.25)  # E ReLU^2 - mu0^2 - mu1^2
-    assert c.zeta == pytest.approx(1.6589, abs=5e-5)                 # RF-THEORY
+    assert c.zeta == pytest.approx(1.6589, abs=5e-5)                 # Mei & Montanari 2019
 
 
 def test_relu_constants_match_monte_carlo():
@@ -211,7 +211,7 @@ def test_variance_exact_below_threshold():
 
 
 def test_reference_table():
-    # RF-THEORY: d = 100, n = 300, tau^2 = 0.25, F1 = 1, F* = 0, lambda = 0; excess risk R,
+    # reference R: d = 100, n = 300, tau^2 = 0.25, F1 = 1, F* = 0, lambda = 0; excess risk R,
     # checked to the rounding of the table (half a unit in the last printed digit)
     N = np.array([30, 100, 277, 325, 523, 3000])
     table = np.array([0.91, 0.80, 5.1, 4.8, 0.64, 0.152])
@@ -395,7 +395,7 @@ def test_draw_risk_matches_simulation_of_the_same_draw():
         exact_cov = theory.random_features_draw_risk(theta, problem.beta, TAU2, 120, N, covariance="arccos")
         assert abs(mean - exact_cov) < 4 * se + 0.01 * (mean - TAU2), (N, mean, se, exact_cov)
         gaussian = theory.random_features_draw_risk(theta, problem.beta, TAU2, 120, N)
-        if N == 400:  # the Gaussian-covariance version misses the degree-2 part of ReLU (RF-THEORY)
+        if N == 400:  # the Gaussian-covariance version misses the degree-2 part of ReLU (reference R)
             assert mean - gaussian > 4 * se and abs(mean - exact_cov) < abs(mean - gaussian)
 
 

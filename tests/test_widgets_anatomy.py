@@ -45,7 +45,7 @@ def test_default_problem_is_reference_c_and_predictions_match_it():
     np.testing.assert_array_equal(pb.beta, ref.beta)
     assert pb.noise_var == ref.noise_var
     out = anatomy.predictions(400)
-    # THEORY reference C at p = 400: oracle 0.311, HP 0.316, MP 0.446, dense 0.327
+    # reference C at p = 400: oracle 0.311, HP 0.316, MP 0.446, dense 0.327
     assert [round(out[k], 3) for k in ("dense", "oracle", "hessian", "magnitude")] == [0.327, 0.311, 0.316, 0.446]
     assert out["aux"].tau2 == pytest.approx(out["dense"])
     assert anatomy.predictions(1000)["oracle"] == pytest.approx(0.396, abs=5e-4)

@@ -183,7 +183,7 @@ def test_regime_map_matches_the_library_and_theory_table():
     # pruning beats least squares at large s/n, never the tuned-ridge small model
     assert maps["least_squares"][2, 0] < 1 < maps["least_squares"][0, -1]
     assert np.all(maps["ridge"] >= 1.0 - 1e-9)
-    # THEORY's table values are printed on the map
+    # reference M's values are printed on the map
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {"0.97", "1.18", "0.12", "0.41"} <= texts
 

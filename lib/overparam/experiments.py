@@ -401,7 +401,7 @@ def pruning_sweep(
 
     Each trial draws one training set and fits the dense min-norm model of every size ``p`` on it
     (as :func:`prefix_sweep`); every pruning rule then prunes *that same fit*, so the rules are
-    compared on identical models. Rules (THEORY §4, :mod:`overparam.prune`):
+    compared on identical models. Rules (lesson 05, :mod:`overparam.prune`):
 
     * ``"magnitude"`` — keep the ``s`` largest ``|w_i|``;
     * ``"hessian"`` — keep the ``s`` largest ``sqrt(lambda_i) |w_i|`` with the *population*

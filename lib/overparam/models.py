@@ -345,7 +345,7 @@ class CorrelatedProblem:
     ``y = <x, beta> + sqrt(noise_var) * eps``. The same interface as :class:`LinearProblem` where
     it makes sense (``d``, ``signal``, ``null_risk``, ``eigs``, ``sample``, ``risk``); with
     correlated features the best weights of a model that sees only some features are not the
-    true coefficients on them, see :meth:`best_support_weights` (THEORY §4–§5, lesson 08).
+    true coefficients on them, see :meth:`best_support_weights` (lesson 08).
 
     Parameters
     ----------
@@ -477,7 +477,7 @@ class CorrelatedProblem:
     def best_support_weights(self, support) -> tuple[np.ndarray, float]:
         """The best weights a model on the features ``support`` can have, and their risk.
 
-        Minimizing the risk over weights supported on ``S`` gives (THEORY §4)
+        Minimizing the risk over weights supported on ``S`` gives (lessons 05–06)
         ``b_S = beta_S + cov_SS^{-1} cov_{S,Sc} beta_Sc`` — the kept features also stand in for
         the omitted ones they correlate with — and the floor
         ``sigma^2 + beta_Sc^T (cov_ScSc - cov_ScS cov_SS^{-1} cov_SSc) beta_Sc`` (a Schur
@@ -573,7 +573,7 @@ def ar1_problem(d: int, rho: float, beta, noise_var: float) -> CorrelatedProblem
     """AR(1) (Toeplitz) features: unit variances, ``corr(x_i, x_j) = rho^|i - j|``.
 
     Neighbouring features are correlated and the correlation decays with distance in the feature
-    order; positive definite for ``-1 < rho < 1``. THEORY §5's retraining measurements use it.
+    order; positive definite for ``-1 < rho < 1``. Reference E of :mod:`overparam.theory` (lesson 08) uses it.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Pruning a trained linear model, and retraining it on the weights that survive.
 
-A pruning rule scores every weight of a trained model and keeps the ``s`` best (THEORY §4):
+A pruning rule scores every weight of a trained model and keeps the ``s`` best (lessons 05–06):
 
 * magnitude pruning (MP) scores ``|w_i|`` (:func:`magnitude_mask`);
 * Hessian (covariance-scaled) pruning (HP) scores ``sqrt(lambda_i) |w_i|``, where ``lambda_i`` is the

@@ -155,7 +155,7 @@ def curve_arguments(function) -> tuple[dict, str] | str:
         "ridge": 0.01,
         "penalty": 0.01,
         "support": np.arange(problem["s"]),
-        # random features (RF-THEORY.md's reference setting: d = 100, n = 300, tau^2 = 0.25)
+        # random features (reference R of overparam.theory: d = 100, n = 300, tau^2 = 0.25)
         "psi1": np.geomspace(0.1, 100.0, CURVE_POINTS),
         "psi2": 3.0,
         # pruning rules: the slowest rule (a threshold solved per size) stands for all of them

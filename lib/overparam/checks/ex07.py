@@ -1,6 +1,6 @@
 """Checks for exercise 07 — the sparse double descent: ``from overparam.checks import ex07``.
 
-Five tasks on the regime map of THEORY §5 (n training samples, s informative features with
+Five tasks on the regime map of lesson 07 (reference M) (n training samples, s informative features with
 variance 1 and equal coefficients, a zero-signal tail of small variance; fix s and grow the dense
 model p):
 
@@ -33,7 +33,7 @@ from . import Check, Incorrect, NotAttempted, call, expect_array, expect_number
 
 __all__ = ["task1", "task2", "task3", "task4", "task5", "S_OVER_N", "SNRS", "TASK3_RISK_RTOL", "TASK4_RTOL"]
 
-#: The regime map of THEORY §5: rows (sparsity target s/n) and columns (SNR = ||beta_S||^2 / sigma^2).
+#: The regime map of lesson 07 (reference M of overparam.theory): rows (sparsity target s/n) and columns (SNR = ||beta_S||^2 / sigma^2).
 S_OVER_N = (0.1, 0.3, 0.5, 0.7, 0.9)
 SNRS = (0.25, 1.0, 4.0, 16.0)
 #: Task 3: the risk at the learner's p may exceed the best risk over (n, d] by this relative margin.
