@@ -120,6 +120,14 @@ def _in_place(w, s):
     return ex05.magnitude_mask(w, s)
 
 
+
+def _one_d_magnitude(w, s):
+    """A learner's 1-D-only magnitude mask: fails on a 2-D stack of models."""
+    w = np.asarray(w)
+    mask = np.zeros(w.shape, dtype=bool)
+    mask[np.argsort(-np.abs(w))[:s]] = True
+    return mask
+
 TASK1_WRONG = {
     "keeps-smallest": (_keep(lambda w: -np.abs(w)), "smallest"),
     "no-abs": (_keep(lambda w: w), "magnitudes |w|"),
@@ -128,7 +136,8 @@ TASK1_WRONG = {
     "zeros-and-ones": (lambda w, s: ex05.magnitude_mask(w, s).astype(int), "dtype bool"),
     "float-mask": (lambda w, s: ex05.magnitude_mask(w, s).astype(float), "dtype bool"),
     "whole-array-ranking": (_flat_top_s, "each row"),
-    "pruned-weights-not-mask": (lambda w, s: np.where(ex05.magnitude_mask(w, s), w, 0.0), "dtype"),
+    "pruned-weights-not-mask": (lambda w, s: np.where(ex05.magnitude_mask(w, s), w, 0.0), "the pruned weights"),
+    "one-d-only": (lambda w, s: _one_d_magnitude(w, s), "one model per row"),
     "one-too-many": (lambda w, s: ex05.magnitude_mask(w, min(s + 1, np.shape(w)[-1])), "kept"),
     "modifies-w": (_in_place, "changed the array w"),
 }

@@ -108,7 +108,10 @@ TASK1_WRONG = {
         lambda e, n: _bisect(e, n, lhs=lambda e, z: -np.sum(z / (e + z)) + 2 * n) if len(e) > n else 0.0,
         ("solves sum zeta", "leaves sum"),
     ),
-    "kept-wrong-half": (lambda e, n: np.sum(e) / n if len(e) > n else 0.0, "leaves sum"),
+    "kept-wrong-half": (lambda e, n: np.sum(e) / n if len(e) > n else 0.0, "which half you keep"),
+    "collapsed-to-zero": (lambda e, n: 1e-15 if len(e) > n else 0.0, "which half you keep"),
+    "isotropic-formula-clipped": (lambda e, n: max(len(e) / n - 1.0, 0.0), "isotropic features only"),
+    "coarse-bisection-on-isotropic": (lambda e, n: _bisect(e, n, steps=22) if len(e) > n else 0.0, "close but off"),
 }
 
 
@@ -157,6 +160,14 @@ def _tau2(eigs, beta, noise_var, n, p, tail=True, feedback=True, steps=100_000, 
     return tau2
 
 
+
+def _tau2_no_bias(eigs, beta, noise_var, n, p):
+    """A learner's slip: the fixed point without the signal lost to shrinkage."""
+    lam = np.asarray(eigs)[:p]
+    sigma_p2 = noise_var + np.sum(np.asarray(eigs)[p:] * np.asarray(beta)[p:] ** 2)
+    a = lam / (lam + theory.implicit_regularization(lam, n))
+    return sigma_p2 / (1 - np.sum(a**2) / n)
+
 TASK2_WRONG = {
     "sigma2-not-sigma_p2": (lambda *a: _tau2(*a, tail=False), "sigma_p^2"),
     "no-feedback": (lambda *a: _tau2(*a, feedback=False), "first step"),
@@ -168,6 +179,9 @@ TASK2_WRONG = {
         lambda e, b, s, n, p: _tau2(e, b, s, n, p) * (1 + 0.01 * (p > n)), ("close but off", "off by"),
     ),
     "negative": (lambda *a: -_tau2(*a), "negative"),
+    "no-lost-signal": (lambda *a: _tau2_no_bias(*a), "signal lost to shrinkage"),
+    "all-features": (lambda e, b, s, n, p: _tau2(e, b, s, n, len(e)), "first p only"),
+    "without-label-noise": (lambda e, b, s, n, p: _tau2(e, b, s, n, p) - s, "label noise"),
 }
 
 
@@ -261,7 +275,8 @@ TASK4_WRONG = {
     "times-sqrt-lambda": (_moments(std=lambda a, lam, t2, n: a * np.sqrt(t2 * lam / n)), "not sqrt(lambda_i)"),
     "array-not-pair": (lambda e, b, z, t2, n: np.stack(_moments()(e, b, z, t2, n)), "pair"),
     "only-mean": (lambda e, b, z, t2, n: _moments()(e, b, z, t2, n)[0], "pair"),
-    "swapped": (lambda e, b, z, t2, n: _moments()(e, b, z, t2, n)[::-1], "off"),
+    "swapped": (lambda e, b, z, t2, n: _moments()(e, b, z, t2, n)[::-1], "order (mean, std)"),
+    "no-tau": (lambda e, b, z, t2, n: (_moments()(e, b, z, t2, n)[0], e / (e + z) / np.sqrt(n * e)), "tau is missing"),
     "wrong-length": (lambda e, b, z, t2, n: (np.zeros(3), np.zeros(3)), "shape"),
 }
 

@@ -107,7 +107,7 @@ def _count_message(mask: np.ndarray, s: int, what: str, ties: bool) -> str | Non
     if np.atleast_2d(mask).shape[0] > 1 and counts.sum() == s:
         return (
             f"{what} kept s = {s} weights in the whole 2-D array; keep s in each row (each row is "
-            "one model)"
+            "one model: work along axis=-1)"
         )
     return f"{what} kept {bad} weights where s = {s} were asked for; keep exactly s per row"
 
@@ -135,7 +135,24 @@ def _grade_mask(fn, make_scores, extra_args, wrongs, name) -> None:
     for w, s, ties in _mask_cases():
         args = extra_args(w)
         w_in = w.copy()
-        raw = _quiet_call(fn, w_in, s, *[a.copy() for a in args], what=f"{name}(w, s={s})")
+        what = f"{name}(w, s={s}) with w of shape {w.shape}"
+        try:
+            raw = _quiet_call(fn, w_in, s, *[a.copy() for a in args], what=what)
+        except Incorrect as exc:
+            if w.ndim == 2 and "raised" in str(exc):
+                raise Incorrect(
+                    f"{exc}. Here w is 2-D, one model per row: work along the last axis "
+                    "(axis=-1) so that each row keeps its own s weights"
+                ) from None
+            raise
+        if (isinstance(raw, np.ndarray) and raw.shape == w.shape and raw.dtype.kind == "f"
+                and not np.all(np.isin(raw, (0, 1)))):
+            kept = raw != 0
+            if np.all(raw[kept] == w[kept]):
+                raise Incorrect(
+                    f"{what} returned the pruned weights (w with zeros); return the mask itself, a "
+                    "boolean array that is True where a weight is kept"
+                )
         if not np.array_equal(w_in, w):
             raise Incorrect(f"{name} changed the array w it was given; build a new mask and leave w as it is")
         mask = _as_mask(raw, w.shape, s, what=f"{name} with w of shape {w.shape}")
@@ -410,6 +427,9 @@ def _task4_alternatives(problem, X, y, s):
         "oracle": [
             (pruned(magnitude_mask(beta, s)), "the 'oracle' entry keeps the largest |beta_i|; the oracle keeps "
              "the s largest lambda_i * beta_i^2 (the signal each feature carries)"),
+            (pruned(np.arange(p) < s), "the 'oracle' entry keeps the first s features (on this problem also "
+             "the s largest variances); that is the oracle support of the showcase problem only, and the grader "
+             "also uses another problem. Keep the s largest lambda_i * beta_i^2 among the first p features"),
             (pruned(magnitude_mask(eigs, s)), "the 'oracle' entry keeps the largest variances; the oracle keeps "
              "the s largest lambda_i * beta_i^2"),
             (float(problem.risk(retrain(X, y, hessian_mask(beta, s, eigs)))), "the 'oracle' entry retrains on "

@@ -100,7 +100,7 @@ def _task1_cases():
 def _grade_task1(fn) -> None:
     for name, eigs, n in _task1_cases():
         p = eigs.size
-        what = f"solve_zeta(eigs, n={n}) for a {name} spectrum with p = {p}"
+        what = f"solve_zeta(eigs, n={n}) for the {name} spectrum with p = {p}"
         raw = _quiet_call(fn, eigs.copy(), n, what=what)
         value = expect_number(raw, what=what)
         expected = theory.implicit_regularization(eigs, n)
@@ -113,13 +113,16 @@ def _grade_task1(fn) -> None:
                     "(ordinary least squares is not regularized)"
                 )
             raise Incorrect(f"{what} should be 0: for p <= n the equation has no positive root")
-        if _close(value, p / n - 1, 1e-6):
+        if _close(value, p / n - 1, 1e-6) and not _close(expected, p / n - 1, 1e-3):
             raise Incorrect(
                 f"{what}: p/n - 1 is zeta for isotropic features only; solve sum_i lambda_i / "
                 "(lambda_i + zeta) = n for the spectrum you are given"
             )
-        if value <= 0:
-            raise Incorrect(f"{what} should be positive: for p > n the root is zeta > 0")
+        if value <= 1e-6 * expected or _close(value, eigs.sum() / n, 1e-6):
+            raise Incorrect(
+                f"{what} ended at an end of the bracket [0, sum(eigs)/n] instead of at the root zeta > 0; "
+                "check which half you keep: where f(mid) > 0 the root lies to the right of mid"
+            )
         residual = float(np.sum(eigs / (eigs + value)) - n)
         if _close(np.sum(value / (eigs + value)), n, 1e-6):
             raise Incorrect(f"{what} solves sum zeta/(lambda_i + zeta) = n; the equation is sum lambda_i/(lambda_i + zeta) = n")
@@ -197,6 +200,14 @@ def _task2_wrong(eigs, beta, noise_var, n, p):
          "changing (the update contracts by D2/n < 1 per step)"),
     ]
     if p > n:
+        out.append((sigma_p2 / (1 - d2 / n), "the signal lost to shrinkage is missing: add zeta^2 sum "
+                    "lambda_i beta_i^2 / (lambda_i + zeta)^2 to every update"))
+        zeta_all = theory.implicit_regularization(eigs, n)
+        a_all = lam / (lam + zeta_all)
+        if float(np.sum(a_all**2)) < n:
+            out.append(((sigma_p2 + zeta_all**2 * float(np.sum(lam * b**2 / (lam + zeta_all) ** 2)))
+                        / (1 - float(np.sum(a_all**2)) / n), "zeta must be solved on the model's own p "
+                        "variances eigs[:p], not on the whole universe"))
         shrunk_nolam = zeta**2 * float(np.sum(b**2 / (lam + zeta) ** 2))
         out.append(((sigma_p2 + shrunk_nolam) / (1 - d2 / n), "the bias term weights each beta_i^2 by its "
                     "variance: zeta^2 sum lambda_i beta_i^2 / (lambda_i + zeta)^2"))
@@ -217,6 +228,11 @@ def _grade_task2(fn) -> None:
         for wrong, reason in _task2_wrong(eigs, beta, noise_var, n, p):
             if _close(value, wrong, 1e-4):
                 raise Incorrect(reason)
+        if p < eigs.size and _close(value, theory.effective_noise_level(eigs, beta, noise_var, n, eigs.size), 1e-4):
+            raise Incorrect(f"{what} uses all {eigs.size} features; the model uses the first p only "
+                            "(eigs[:p], beta[:p]), and the rest go into sigma_p^2")
+        if _close(value, expected - noise_var, 1e-4):
+            raise Incorrect(f"{what} leaves out the label noise sigma^2; tau^2 includes it (it is the dense risk)")
         if value < 0:
             raise Incorrect(f"{what} is negative; tau^2 is a noise variance")
         gap = abs(value - expected) / expected
@@ -296,7 +312,8 @@ _TASK3_WRONG = (
     (dict(tail=False), "start from sigma_p^2: the features beyond p are noise to the model, pruned or not"),
     (dict(scores=lambda lam, b: np.abs(b)), "the oracle keeps the s largest lambda_i beta_i^2 (the signal "
      "a feature carries), not the largest |beta_i|"),
-    (dict(scores=lambda lam, b: lam), "the oracle keeps the s largest lambda_i beta_i^2, not the largest variances"),
+    (dict(scores=lambda lam, b: lam), "the oracle keeps the s largest lambda_i beta_i^2, not the largest variances "
+     "(nor simply the first s features)"),
     (dict(a_power=0), "the noise on a kept coordinate is shrunk too: its variance is a_i^2 tau^2 / (n lambda_i)"),
     (dict(a_power=1), "the noise on a kept coordinate has standard deviation a_i tau / sqrt(n lambda_i), so "
      "its variance carries a_i^2"),
@@ -315,6 +332,8 @@ def _grade_task3(fn) -> None:
         for kwargs, reason in _TASK3_WRONG:
             if _close(value, _oracle_variant(eigs, beta, noise_var, n, p, s, **kwargs), 1e-5):
                 raise Incorrect(reason)
+        if _close(value, expected - noise_var, 1e-5):
+            raise Incorrect(f"{what} is the excess risk; the risk includes the label noise (start from sigma_p^2)")
         if _close(value, theory.minnorm_risk(eigs, beta, noise_var, n, p), 1e-5):
             raise Incorrect(f"{what} is the dense risk tau^2; prune to the oracle support first")
         gap = abs(value - expected) / expected
@@ -379,6 +398,7 @@ def _task4_wrong(eigs, beta, zeta, tau2, n):
         (None, a**2 * tau2 / (n * eigs), "that is the variance; return the standard deviation a_i tau / sqrt(n lambda_i)"),
         (None, np.sqrt(tau2) / np.sqrt(n * eigs), "the noise is shrunk along with the signal: multiply the "
          "standard deviation by a_i"),
+        (None, a / np.sqrt(n * eigs), "the noise level tau is missing from the standard deviation"),
         (None, a * np.sqrt(tau2 / n), "the noise on coordinate i grows as its variance shrinks: divide by "
          "sqrt(lambda_i) (it is tau g_i / sqrt(n lambda_i) before shrinkage)"),
         (None, a * np.sqrt(tau2 / eigs), "the noise on each coordinate shrinks with the number of samples: "
@@ -400,6 +420,9 @@ def _grade_task4(fn) -> None:
         mean = expect_array(raw[0], (p,), what="the mean")
         std = expect_array(raw[1], (p,), what="the standard deviation")
         expected_mean, expected_std = _library_moments(full_eigs, full_beta, noise_var, n, p)
+        if (np.allclose(mean, expected_std, rtol=1e-6, atol=1e-12) and np.allclose(std, expected_mean, rtol=1e-6, atol=1e-12)
+                and not np.allclose(mean, expected_mean, rtol=1e-6, atol=1e-12)):
+            raise Incorrect(f"{what} returned (std, mean); return the pair in the order (mean, std)")
         mean_ok = np.allclose(mean, expected_mean, rtol=1e-6, atol=1e-12)
         std_ok = np.allclose(std, expected_std, rtol=1e-6, atol=1e-12)
         if mean_ok and std_ok:
