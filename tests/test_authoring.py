@@ -338,3 +338,32 @@ def test_normalize_joins_stream_chunks():
     nb.cells = [cell]
     normalize_notebook(nb)
     assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "a\nb\n"), ("stderr", "w\n")]
+
+
+def test_slider_moves_visit_new_values_and_return_to_the_default():
+    import ipywidgets as W
+
+    from overparam.authoring.benchmark import slider_moves
+
+    controls = {
+        "s": W.IntSlider(value=40, min=10, max=90),
+        "noise": W.SelectionSlider(options=[0.01, 0.1, 1.0], value=0.1),
+        "family": W.Dropdown(options=[("AR(1)", "ar1"), ("equicorrelated", "equi")], value="ar1"),
+        "ridge": W.Checkbox(value=False),
+        "group": W.Dropdown(options={"both groups": "both", "strong": "strong"}, value="both"),
+        "penalty": W.FloatLogSlider(value=0.1, base=10, min=-3, max=1),
+    }
+    moves = slider_moves(controls)
+    assert all(len(move) == 1 for move in moves)
+    for name, control in controls.items():
+        mine = [move[name] for move in moves if name in move]
+        assert mine[-1] == control.value                      # back to the default
+        new = mine[:-1]
+        assert new and control.value not in new and len(set(new)) == len(new)
+    assert [m["s"] for m in moves if "s" in m][:2] == [90, 10]  # the ends first
+    assert {m["noise"] for m in moves if "noise" in m} == {0.01, 1.0, 0.1}
+    assert [m["family"] for m in moves if "family" in m] == ["equi", "ar1"]
+    assert [m["ridge"] for m in moves if "ridge" in m] == [True, False]
+    assert [m["group"] for m in moves if "group" in m] == ["strong", "both"]
+    penalties = [m["penalty"] for m in moves if "penalty" in m][:-1]
+    assert penalties[:2] == pytest.approx([10.0, 0.001])      # exponents turned into values
