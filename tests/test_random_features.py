@@ -9,7 +9,6 @@ measured +2.4% at N = 600 and +4.3% at N = 1000 for d = 100, 300 trials). Refere
 checked to the rounding of the table they come from.
 """
 
-import time
 
 import numpy as np
 import pytest
@@ -277,15 +276,14 @@ def test_kernel_limit_is_large_width_limit(ridge, nonlinear):
     assert vec.shape == (2,)
 
 
-def test_theory_curves_are_fast():
+def test_theory_curves_are_one_vectorized_call():
+    """A 200-point curve in one call (its time is measured by the benchmark script)."""
     psi = np.linspace(0.05, 30, 200)
     for ridge in (0.0, 0.01):
-        best = np.inf
-        for _ in range(3):
-            start = time.perf_counter()
-            curve = theory.random_features_risk(psi, 3.0, noise_var=0.25, ridge=ridge)
-            best = min(best, time.perf_counter() - start)
-        assert curve.shape == (200,) and best < 0.05
+        curve = theory.random_features_risk(psi, 3.0, noise_var=0.25, ridge=ridge)
+        single = [theory.random_features_risk(float(x), 3.0, noise_var=0.25, ridge=ridge) for x in psi[::40]]
+        assert curve.shape == (200,)
+        np.testing.assert_allclose(curve[::40], single, rtol=1e-9)
 
 
 def test_theory_validation():

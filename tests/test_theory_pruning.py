@@ -4,7 +4,6 @@ Checked against reference C and the regime table (reference M of overparam.theor
 auxiliary model itself, against real min-norm fits, and against limits that must hold exactly.
 """
 
-import time
 import warnings
 
 import numpy as np
@@ -79,17 +78,16 @@ def test_reference_c_curve_is_vectorized_and_peaks_at_n(showcase):
         assert curve[1] > 5 and curve[3] > 5  # the interpolation peak
 
 
-def test_curve_timing(showcase):
-    """A 200-point curve of reference C (budget 50 ms; 4x slack for a loaded test machine)."""
+def test_curve_is_one_vectorized_call(showcase):
+    """A 200-point curve of reference C in one call (its time is measured by the benchmark script)."""
     pb = showcase
     ps = np.linspace(S, 1000, 200).astype(int)
     for method in ("hessian", "magnitude"):
-        best = np.inf
-        for _ in range(5):
-            start = time.perf_counter()
-            theory.pruned_risk(pb.eigs, pb.beta, pb.noise_var, N, ps, S, method)
-            best = min(best, time.perf_counter() - start)
-        assert best < 0.2, f"{method}: {best * 1000:.0f} ms"
+        curve = theory.pruned_risk(pb.eigs, pb.beta, pb.noise_var, N, ps, S, method)
+        assert curve.shape == (200,)
+        assert np.all(np.isinf(curve[ps == N])) and np.all(np.isfinite(curve[ps != N]))
+        single = [theory.pruned_risk(pb.eigs, pb.beta, pb.noise_var, N, int(p), S, method) for p in ps[::50]]
+        np.testing.assert_allclose(curve[::50], single, rtol=1e-10)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -416,13 +414,12 @@ def test_regime_grouped_path_matches_pruned_risk(s_over_n, snr):
         assert out_ridge[method] == pytest.approx(out[method] * (n / (n - s)) / ridge_small, rel=1e-5)
 
 
-def test_regime_map_timing():
+def test_regime_map_grid_shapes():
+    """A 15 x 15 map in one call (its time is measured when lesson 07 runs in the benchmark)."""
     grid = np.linspace(0.05, 0.95, 15)[:, None], np.geomspace(0.1, 30, 15)[None, :]
-    start = time.perf_counter()
     out = theory.prune_vs_small_ratio(*grid, baseline="ridge")
-    elapsed = time.perf_counter() - start
     assert out["hessian"].shape == (15, 15) and np.all(np.isfinite(out["hessian"]))
-    assert elapsed < 3.0
+    assert np.all(out["hessian"] >= 1.0 - 1e-9)  # never below the tuned-ridge small model
 
 
 # ----------------------------------------------------------------------------------------------
