@@ -197,7 +197,8 @@ def test_validation():
 
 def test_fixed_layout_keeps_panels_apart_and_legends_in_the_picture():
     """The explorer uses fixed margins (no layout solver, for speed): panels must not overlap, and
-    the PNG (tight bounding box) must still contain the legends hung below the panels."""
+    the legends hung below the panels must lie inside the figure box, so that the PNG (rendered in
+    one pass and cropped to the tight bounding box) contains them whole."""
     import base64
     import io
 
@@ -205,11 +206,16 @@ def test_fixed_layout_keeps_panels_apart_and_legends_in_the_picture():
 
     from overparam.widgets import _png_bundle
 
-    fig = anatomy.draw()
-    left, right = (ax.get_position() for ax in fig.axes)
-    assert left.x1 < right.x0 and 0 <= left.x0 and right.x1 <= 1
-    image = imread(io.BytesIO(base64.b64decode(_png_bundle(fig)["image/png"])))
-    legend_bottom = min(ax.get_legend().get_window_extent().y0 for ax in fig.axes)  # pixels, after the draw
-    assert legend_bottom < 0  # the legends hang below the figure box ...
-    height_px = fig.get_size_inches()[1] * fig.dpi
-    assert image.shape[0] > height_px - legend_bottom - 5  # ... and the saved picture grows to hold them
+    rng = np.random.default_rng(0)
+    weights = {p: 0.02 * rng.standard_normal((20, p)) for p in (150, 400, 1000)}
+    for p, w in ((400, None), (400, weights), (150, weights), (1000, weights)):  # cached fits: longest legends
+        fig = anatomy.draw(p=p, weights=w)
+        left, right = (ax.get_position() for ax in fig.axes)
+        assert left.x1 < right.x0 and 0 <= left.x0 and right.x1 <= 1
+        image = imread(io.BytesIO(base64.b64decode(_png_bundle(fig)["image/png"])))
+        legend_bottom = min(ax.get_legend().get_window_extent().y0 for ax in fig.axes)  # pixels
+        title_top = max(t.get_window_extent().y1 for t in fig.texts)  # the two-line suptitle
+        height_px = fig.get_size_inches()[1] * fig.dpi
+        assert 0 < legend_bottom and title_top < height_px, p  # everything inside the figure box ...
+        assert fig.get_tightbbox().x0 >= 0 and fig.get_tightbbox().x1 <= fig.get_size_inches()[0]
+        assert image.shape[0] > title_top - legend_bottom  # ... and in the picture

@@ -403,12 +403,14 @@ def draw(p: int = 400, noise_var: float = 0.1, tail_var: float = 0.05, group: st
     cache = _check_cache(weights)
     pred = predictions(p, noise_var, tail_var)
     pb, aux = pred["problem"], pred["aux"]
-    fig, (ax, ax2) = plots.new_figure(ncols=2, width=7.5, height=5.6)
+    fig, (ax, ax2) = plots.new_figure(ncols=2, width=7.5, height=6.8)
     # Fixed margins instead of constrained layout: the layout solver adds 10-15% to a redraw.
-    # The legends below the panels lie outside these margins; the PNG's tight bounding box keeps them.
+    # The bottom margin (1.84 in) holds the legends hung below the panels, even the longest one
+    # (both groups with cached histograms), so everything lies inside the figure box and the PNG
+    # is rendered in one pass (see overparam.widgets._png_bundle); its tight crop drops the rest.
     fig.set_layout_engine("none")
-    ax.set_position([0.055, 0.115, 0.405, 0.69])
-    ax2.set_position([0.565, 0.115, 0.42, 0.69])
+    ax.set_position([0.055, 0.2712, 0.405, 0.5682])
+    ax2.set_position([0.565, 0.2712, 0.42, 0.5682])
 
     # left: the densities of the chosen groups
     slices = group_slices(p)

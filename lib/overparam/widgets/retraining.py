@@ -440,8 +440,8 @@ def make_explorer(simulations=None) -> Explorer:
     simulations : dict, optional
         ``{family: rho_sweep(family, rhos, p=300, rules=("oracle",))}`` at ``noise_var = 0.1``;
         drawn only at ``p/n = 3`` and that noise. Nothing is simulated when the explorer is built or
-        redrawn; the theory of each ``(family, rho, p)`` is computed once and cached (for the
-        default p/n while building, about 0.2 s).
+        redrawn; the theory of each ``(family, rho, p)`` is computed once and cached (the curves
+        against rho for every family and p/n while building, about 0.6 s).
 
     Returns
     -------
@@ -454,9 +454,12 @@ def make_explorer(simulations=None) -> Explorer:
     ['family', 'noise_var', 'ratio', 'rho']
     """
     cache = dict(_check_simulations(simulations))
-    for family in FAMILIES:  # the theory at the default p/n (about 0.2 s), so the first redraws are fast too
-        for rho in CURVE_RHOS:
-            _cached_decomposition(family, rho, 3 * N)
+    # The theory curves against rho for every family and p/n (120 closed forms, about 0.6 s), so
+    # that any move of a control costs at most one new decomposition (the right panel's rho).
+    for family in FAMILIES:
+        for ratio in RATIO_CHOICES:
+            for rho in CURVE_RHOS:
+                _cached_decomposition(family, rho, int(round(ratio * N)))
 
     def _draw(family, rho, ratio, noise_var):
         return draw(family, rho, ratio, noise_var, simulations=cache)
