@@ -271,7 +271,7 @@ class RandomFeaturesProblem:
     beta : ndarray of shape (d,)
         Teacher: ``y = <beta, x> + noise``; ``||beta||^2`` is the signal power (``F1^2``).
     noise_var : float
-        Label noise variance ``tau^2``.
+        Label noise variance ``sigma^2``.
     inputs : {"sphere", "gaussian"}
         Distribution of the inputs *and* of the first-layer rows: uniform on the sphere of radius
         ``sqrt(d)`` (the theory's setting) or standard Gaussian. Both have ``E x x^T = I``.
@@ -474,7 +474,7 @@ def random_features_problem(
     signal : float
         ``||beta||^2`` (``F1^2`` in the theory).
     noise_var : float
-        Label noise variance ``tau^2``.
+        Label noise variance ``sigma^2``.
     inputs : {"sphere", "gaussian"}
         See :class:`RandomFeaturesProblem`.
     rng : None, int or numpy.random.Generator

@@ -793,7 +793,7 @@ def _grade_task5(answer) -> None:
             )
         if abs(n_c - sigma_c) <= 2:
             raise Incorrect(
-                "noise_var is the noise VARIANCE tau^2 = 0.5; you passed its square root"
+                "noise_var is the noise VARIANCE sigma^2 = 0.5; you passed its square root"
             )
         raise Incorrect(
             f"n_classical = {n_c:g} is not the best width below the threshold: narrow models of another "
@@ -828,7 +828,7 @@ def _grade_task5(answer) -> None:
             "and sample sizes themselves"
         )
     if _within(n_b, sigma_b, TASK5_BREAK_EVEN_RTOL):
-        raise Incorrect("noise_var is the noise VARIANCE tau^2 = 0.5; you passed its square root")
+        raise Incorrect("noise_var is the noise VARIANCE sigma^2 = 0.5; you passed its square root")
     if n_b < want_b:
         raise Incorrect(
             f"at the width n_break_even = {n_b:g} the risk is still above the classical minimum; look further out"

@@ -3,10 +3,10 @@
 The setting of lesson 04 (after Mei & Montanari, arXiv 1908.05355): inputs ``x`` uniform on the
 sphere of radius ``sqrt(d)`` in ``R^d`` with ``d =`` :data:`D` ``= 100``, a frozen first layer of
 ``N`` random ReLU units ``z_a(x) = ReLU(<theta_a, x> / sqrt(d))``, a linear target with
-``||beta||^2 = 1``, label noise ``tau^2``, and the second layer fitted on ``n`` samples by min-norm
+``||beta||^2 = 1``, label noise ``sigma^2``, and the second layer fitted on ``n`` samples by min-norm
 least squares or ridge (penalty convention of :func:`overparam.random_features.fit_second_layer`).
 
-The figure shows, against ``N``, the excess risk (test MSE minus the label noise ``tau^2``) of the
+The figure shows, against ``N``, the excess risk (test MSE minus the label noise ``sigma^2``) of the
 closed form :func:`overparam.theory.random_features_risk` for min-norm least squares and, when the
 ridge slider is above 0, for ridge; the kernel limit ``N -> infinity``
 (:func:`overparam.theory.random_features_kernel_limit`) of the drawn curves as dotted lines; and
@@ -14,7 +14,7 @@ the interpolation threshold ``N = n``. The theory depends on ``N / d`` and ``n /
 
 Cached simulations (:func:`overparam.experiments.random_features_sweep`, risks including noise)
 are drawn as medians with quartile bars only when the sliders sit exactly at the setting they were
-computed for (``n / d``, ``tau^2``, ``lambda``); the figure says whether a simulation is shown.
+computed for (``n / d``, ``sigma^2``, ``lambda``); the figure says whether a simulation is shown.
 The callback evaluates closed forms only; it never simulates.
 
 Used by lesson 04 (``lessons/04_random_features.ipynb``).
@@ -96,7 +96,7 @@ def widths(n: int, low: int = 30, high: int = 3000, points: int = 27, extra=()) 
 
 
 def default_simulation(trials: int = 4, seed=0):
-    """The explorer's own cached simulation: ``n / d = 3``, ``tau^2 = 0.25``, min-norm.
+    """The explorer's own cached simulation: ``n / d = 3``, ``sigma^2 = 0.25``, min-norm.
 
     A small :func:`overparam.experiments.random_features_sweep` (``d`` = :data:`D`, ``n = 300``,
     11 widths from 30 to 2000, ``trials`` first-layer draws; a fraction of a second). Lesson 04 passes
@@ -161,7 +161,7 @@ def draw(n_over_d: float = 3.0, noise_var: float = 0.25, ridge: float = 0.0, sim
     n_over_d : float
         ``psi_2 = n / d > 0``; the threshold is at ``N = n = psi_2 d``.
     noise_var : float
-        Label noise ``tau^2 >= 0``.
+        Label noise ``sigma^2 >= 0``.
     ridge : float
         Ridge penalty ``lambda >= 0`` (0 draws min-norm only).
     simulations : dict, optional
@@ -205,12 +205,12 @@ def draw(n_over_d: float = 3.0, noise_var: float = 0.25, ridge: float = 0.0, sim
                                 color=plots.PALETTE["black"] if ridge > 0 else None, zorder=4)
         shown = "cached simulation shown (these exact settings)"
     else:
-        settings = ", ".join(f"n/d = {k[0]:g}, τ² = {k[1]:g}, λ = {k[2]:g}" for k in simulations) or "none"
+        settings = ", ".join(f"n/d = {k[0]:g}, σ² = {k[1]:g}, λ = {k[2]:g}" for k in simulations) or "none"
         shown = f"no cached simulation here (cached: {settings})"
     plots.mark_threshold(ax, n, label=f"threshold N = n = {n:g}")
     plots.finish(
-        ax, f"number of random features N  (d = {D}, log scale)", "excess risk  R − τ²  (log scale)",
-        title=f"n/d = {n_over_d:g} (n = {n:g}),  noise τ² = {noise_var:.2f},  signal ‖β‖² = 1",
+        ax, f"number of random features N  (d = {D}, log scale)", "excess risk  R − σ²  (log scale)",
+        title=f"n/d = {n_over_d:g} (n = {n:g}),  noise σ² = {noise_var:.2f},  signal ‖β‖² = 1",
         logx=True, logy=True, ylim=Y_LIMITS, legend=False,
     )
     ax.set_xlim(*WIDTH_RANGE)
@@ -224,7 +224,7 @@ def draw(n_over_d: float = 3.0, noise_var: float = 0.25, ridge: float = 0.0, sim
 
 
 def make_explorer(simulations: dict | None = None, *, trials: int = 4, seed=0) -> Explorer:
-    """Sliders for ``n / d``, the noise ``tau^2`` and the ridge penalty over the random-features curve.
+    """Sliders for ``n / d``, the noise ``sigma^2`` and the ridge penalty over the random-features curve.
 
     Parameters
     ----------
@@ -241,7 +241,7 @@ def make_explorer(simulations: dict | None = None, *, trials: int = 4, seed=0) -
     -------
     Explorer
         Controls ``n_over_d`` (one of :data:`N_OVER_D_VALUES`, starting at 3), ``noise_var``
-        (``tau^2`` from 0 to 1, starting at 0.25) and ``ridge`` (one of :data:`RIDGE_VALUES`,
+        (``sigma^2`` from 0 to 1, starting at 0.25) and ``ridge`` (one of :data:`RIDGE_VALUES`,
         starting at 0). Every redraw evaluates closed forms; no simulation runs.
 
     Examples
@@ -259,7 +259,7 @@ def make_explorer(simulations: dict | None = None, *, trials: int = 4, seed=0) -
 
     controls = {
         "n_over_d": choice_slider("samples n/d", [(f"{v:g}", v) for v in N_OVER_D_VALUES], 3.0),
-        "noise_var": slider("noise τ²", 0.0, 1.0, 0.05, 0.25),
+        "noise_var": slider("noise σ²", 0.0, 1.0, 0.05, 0.25),
         "ridge": choice_slider("ridge penalty λ", [(f"{v:g}", v) for v in RIDGE_VALUES], 0.0),
     }
     return Explorer(redraw, controls)
