@@ -39,6 +39,7 @@ import signal
 import textwrap
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,9 @@ __all__ = [
     "TimeLimitExceeded",
     "TIME_LIMIT",
     "call",
+    "call_quietly",
+    "attempt",
+    "describe_exception",
     "time_limited",
     "expect_array",
     "expect_close",
@@ -272,6 +276,47 @@ def call(fn, *args, what: str = "your function", **kwargs):
         raise NotAttempted() from None
     except Exception as exc:  # the learner's code failed: report it in one line
         raise Incorrect(f"{what} raised {type(exc).__name__}: {exc}") from None
+
+
+def call_quietly(fn, *args, what: str = "your function"):
+    """:func:`call` with numpy's warnings silenced, and ``None`` reported as a missing return.
+
+    A wrong answer may divide by zero or overflow; the check reports it, numpy need not print
+    warnings into the learner's notebook.
+    """
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result = call(fn, *args, what=what)
+    if result is None:
+        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
+    return result
+
+
+def attempt(fn, *args) -> tuple[Any, Exception | None]:
+    """Call the learner's ``fn`` with warnings silenced; return ``(value, exception)``.
+
+    For graders that diagnose a failure themselves: the stub (``...`` or ``NotImplementedError``)
+    raises :class:`NotAttempted`, a non-callable answer :class:`Incorrect`, and any other exception
+    is returned (with ``None`` as the value) so the grader can say what it probably means.
+    """
+    if fn is Ellipsis:
+        raise NotAttempted()
+    if not callable(fn):
+        raise Incorrect(f"expected a function, got {type(fn).__name__}")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return fn(*args), None
+        except NotImplementedError:
+            raise NotAttempted() from None
+        except Exception as exc:  # the learner's code failed: the grader diagnoses it
+            return None, exc
+
+
+def describe_exception(exc: Exception) -> str:
+    """``"TypeName: first line of the message"`` (or just the type name), for a one-line report."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def expect_array(value, shape: tuple[int, ...], what: str = "your result") -> np.ndarray:

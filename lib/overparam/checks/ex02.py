@@ -18,41 +18,17 @@ message names the mistake without giving the answer away.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from .. import theory
 from . import Check, Incorrect, NotAttempted, expect_close, expect_number
+from . import attempt as _quiet
+from . import describe_exception as _describe
 
 __all__ = ["task1", "task2", "task3", "task4"]
 
 _SEED = 2021  # the graders' own data; learners never see it
-
-
-def _quiet(fn, *args):
-    """Call the learner's ``fn`` with warnings silenced; return ``(value, exception)``.
-
-    ``NotImplementedError`` (the stub) becomes :class:`NotAttempted`; any other exception is
-    returned so that the grader can say what it probably means.
-    """
-    if fn is Ellipsis:
-        raise NotAttempted()
-    if not callable(fn):
-        raise Incorrect(f"expected a function, got {type(fn).__name__}")
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return fn(*args), None
-        except NotImplementedError:
-            raise NotAttempted() from None
-        except Exception as exc:  # the learner's code failed: diagnose below
-            return None, exc
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _reject_text(value, what: str) -> None:

@@ -19,12 +19,12 @@ Use in the notebook: ``from overparam.checks import ex03`` then ``ex03.task1.che
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from .. import theory
 from . import Check, Incorrect, call, expect_array, expect_close, expect_number
+from . import call_quietly as _quiet_call
 
 __all__ = ["task1", "task2", "task3", "task4", "task5", "TASK4_RTOL"]
 
@@ -33,16 +33,6 @@ __all__ = ["task1", "task2", "task3", "task4", "task5", "TASK4_RTOL"]
 TASK4_RTOL = 5e-3
 #: ... or a penalty whose risk is within this relative margin of the optimal risk.
 TASK4_RISK_RTOL = 1e-6
-
-
-def _quiet_call(fn, *args, what: str = "your function"):
-    """:func:`call` with numpy warnings silenced (a learner's 1/0 must not spray warnings)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = call(fn, *args, what=what)
-    if result is None:
-        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
-    return result
 
 
 def _matches(value, candidate, rtol: float = 1e-7) -> bool:

@@ -30,6 +30,8 @@ import numpy as np
 from .. import random_features as rf
 from .. import theory
 from . import Check, Incorrect, NotAttempted, expect_number
+from . import attempt as _quiet
+from . import describe_exception as _describe
 
 __all__ = [
     "task1",
@@ -48,31 +50,6 @@ _SEED = 2004  # the graders' own data; learners never see it
 # ----------------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------------
-
-
-def _quiet(fn, *args):
-    """Call the learner's ``fn`` with warnings silenced; return ``(value, exception)``.
-
-    ``NotImplementedError`` (the stub) becomes :class:`NotAttempted`; any other exception is
-    returned so that the grader can say what it probably means.
-    """
-    if fn is Ellipsis:
-        raise NotAttempted()
-    if not callable(fn):
-        raise Incorrect(f"expected a function, got {type(fn).__name__}")
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return fn(*args), None
-        except NotImplementedError:
-            raise NotAttempted() from None
-        except Exception as exc:  # the learner's code failed: diagnose below
-            return None, exc
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _as_array(value, what: str) -> np.ndarray:

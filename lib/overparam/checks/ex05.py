@@ -19,27 +19,17 @@ Use in the notebook: ``from overparam.checks import ex05`` then ``ex05.task1.che
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from .. import fit, models, prune
 from . import Check, Incorrect, call, expect_number
+from . import call_quietly as _quiet_call
 
 __all__ = ["task1", "task2", "task3", "task4", "RULES"]
 
 #: The keys Task 4's dict must have, in the order the notebook prints them.
 RULES = ("dense", "magnitude", "hessian", "oracle", "magnitude+retrain")
-
-
-def _quiet_call(fn, *args, what: str = "your function"):
-    """:func:`call` with numpy warnings silenced; ``None`` is reported as a missing return."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = call(fn, *args, what=what)
-    if result is None:
-        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
-    return result
 
 
 # ----------------------------------------------------------------------------------------------

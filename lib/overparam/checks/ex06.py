@@ -17,12 +17,12 @@ Use in the notebook: ``from overparam.checks import ex06`` then ``ex06.task1.che
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from .. import theory
 from . import Check, Incorrect, call, expect_array, expect_number
+from . import call_quietly as _quiet_call
 
 __all__ = ["task1", "task2", "task3", "task4", "ZETA_RTOL", "RISK_RTOL"]
 
@@ -30,16 +30,6 @@ __all__ = ["task1", "task2", "task3", "task4", "ZETA_RTOL", "RISK_RTOL"]
 ZETA_RTOL = 1e-8
 #: Relative accuracy asked of tau^2 and of the oracle risk (a fixed point iterated to convergence).
 RISK_RTOL = 1e-6
-
-
-def _quiet_call(fn, *args, what: str = "your function"):
-    """:func:`call` with numpy warnings silenced; ``None`` is reported as a missing return."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = call(fn, *args, what=what)
-    if result is None:
-        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
-    return result
 
 
 def _close(a, b, rtol) -> bool:

@@ -24,12 +24,12 @@ Use in the notebook: ``ex07.task1.check(cell_problem)``, ..., ``ex07.task5.check
 from __future__ import annotations
 
 import functools
-import warnings
 
 import numpy as np
 
 from .. import models, theory
 from . import Check, Incorrect, NotAttempted, call, expect_array, expect_number
+from . import call_quietly as _quiet_call
 
 __all__ = ["task1", "task2", "task3", "task4", "task5", "S_OVER_N", "SNRS", "TASK3_RISK_RTOL", "TASK4_RTOL"]
 
@@ -40,16 +40,6 @@ SNRS = (0.25, 1.0, 4.0, 16.0)
 TASK3_RISK_RTOL = 1e-3
 #: Task 4: relative accuracy of the ratio (a grid of a few hundred sizes reaches it easily).
 TASK4_RTOL = 2e-3
-
-
-def _quiet_call(fn, *args, what: str = "your function"):
-    """:func:`call` with numpy warnings silenced; ``None`` is reported as a missing return."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = call(fn, *args, what=what)
-    if result is None:
-        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
-    return result
 
 
 def _size(value) -> int:

@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import experiments, models, prune
 from . import Check, Incorrect, NotAttempted, call, expect_array, expect_number
+from . import call_quietly as _quiet_call
 
 __all__ = [
     "task1",
@@ -55,16 +56,6 @@ TASK4_MIN_EIG = 0.01
 TASK4_MIN_GAIN = 2.0
 #: With independent features (same beta, noise): the same ratio must be at most this.
 TASK4_MAX_GAIN_INDEPENDENT = 1.1
-
-
-def _quiet_call(fn, *args, what: str = "your function"):
-    """:func:`call` with numpy warnings silenced; ``None`` is reported as a missing return."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = call(fn, *args, what=what)
-    if result is None:
-        raise Incorrect(f"{what} returned None — is a `return` statement missing?")
-    return result
 
 
 def _close(a, b, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
