@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from overparam import models, prune
+from overparam import experiments, models, theory
 from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex08
 
 FUNCTION_TASKS = [ex08.task1, ex08.task2, ex08.task3]
-REFERENCES = [ex08.best_support_weights, ex08.pruning_cost, ex08.retrain]
+REFERENCES = [ex08.best_support_weights, ex08.pruning_cost, ex08.retrained_risk]
 ALL_TASKS = FUNCTION_TASKS + [ex08.task4]
 
 
@@ -241,38 +241,50 @@ def test_task2_decomposition_on_the_example():
 
 
 # ----------------------------------------------------------------------------------------------
-# Task 3: retraining
+# Task 3: the exact risk of retraining on a fixed support
 # ----------------------------------------------------------------------------------------------
 
 
-def _short(X, y, mask):
-    return np.linalg.lstsq(X[:, mask], y, rcond=None)[0]
+def _risk_with(factor=lambda n, s: 1 + s / (n - s - 1), floor=_floor, shift=lambda nv: 0.0, guard=True):
+    """A retrained_risk built from a refit factor and a floor; ``guard`` returns inf for s >= n - 1."""
+    def risk(cov, beta, nv, n, S):
+        s = len(S)
+        if guard and s >= n - 1:
+            return np.inf
+        return floor(cov, beta, nv, S) * factor(n, s) - shift(nv)
+
+    return risk
 
 
-def _first_positions(X, y, mask):
-    w = np.zeros(X.shape[1])
-    w[: mask.sum()] = _short(X, y, mask)
-    return w
+def _floor_without_schur(cov, beta, nv, S):
+    return _no_schur_floor(cov, beta, nv, S)
 
 
 TASK3_WRONG = {
-    "returns-short-vector": (_short, "return all p"),
-    "no-retraining": (lambda X, y, m: np.where(m, np.linalg.pinv(X) @ y, 0.0), "WITHOUT retraining"),
-    "dense-fit": (lambda X, y, m: np.linalg.pinv(X) @ y, "dense min-norm fit"),
-    "wrong-positions": (_first_positions, "wrong features"),
-    "ridge-refit": (
-        lambda X, y, m: np.where(m, 0.0, 0.0) + _embed(m, np.linalg.solve(
-            X[:, m].T @ X[:, m] + len(y) * 0.1 * np.eye(m.sum()), X[:, m].T @ y)),
-        "no penalty",
-    ),
-    "nonzero-outside": (lambda X, y, m: prune.retrain(X, y, m) + 1e-3 * (~m), "exactly zero"),
+    "asymptotic-n-over-n-minus-s": (_risk_with(factor=lambda n, s: n / (n - s)), "large-n approximation"),
+    "factor-1-plus-s-over-n-minus-s": (_risk_with(factor=lambda n, s: 1 + s / (n - s)), "1 + s/(n - s)"),
+    "fixed-design-1-plus-s-over-n": (_risk_with(factor=lambda n, s: 1 + s / n), "fixed design"),
+    "noise-instead-of-floor": (_risk_with(floor=lambda c, b, nv, S: nv), "label noise sigma^2"),
+    "floor-without-noise": (_risk_with(floor=lambda c, b, nv, S: _floor(c, b, nv, S) - nv), "leaves out the label noise"),
+    "floor-without-schur": (_risk_with(floor=_floor_without_schur), "Schur complement"),
+    "floor-alone": (_risk_with(factor=lambda n, s: 1.0), "refit variance on top"),
+    "refit-variance-alone": (_risk_with(factor=lambda n, s: s / (n - s - 1)), "only the refit variance"),
+    "excess-risk": (_risk_with(shift=lambda nv: nv), "excess risk"),
+    "prefix-support": (_risk_with(floor=lambda c, b, nv, S: _floor(c, b, nv, np.arange(len(S)))), "first s features"),
+    "inf-everywhere": (lambda c, b, nv, n, S: np.inf, "finite"),
+    "off-by-a-bit": (_risk_with(factor=lambda n, s: 1.01 + s / (n - s - 1)), "off by a relative"),
+    # s >= n - 1 not handled: Python division by zero at s = n - 1, or a negative number at s = n
+    "no-guard-python-ints": (_risk_with(guard=False), ("ZeroDivisionError", "return np.inf")),
+    "no-guard-numpy-floats": (
+        _risk_with(factor=lambda n, s: 1 + np.float64(s) / np.float64(n - s - 1), guard=False), "return np.inf"),
+    "guard-too-late": (
+        lambda c, b, nv, n, S: np.inf if len(S) >= n else _risk_with(guard=False)(c, b, nv, n, S), "return np.inf"),
+    "nan-when-infinite": (lambda c, b, nv, n, S: np.nan if len(S) >= n - 1 else ex08.retrained_risk(c, b, nv, n, S), "nan"),
+    "raises-when-infinite": (_risk_with(guard=False, factor=lambda n, s: 1 + s / (n - s - 1) if s < n - 1
+                                        else (_ for _ in ()).throw(ValueError("s too large"))), "ValueError"),
+    "returns-pair": (lambda c, b, nv, n, S: (ex08.retrained_risk(c, b, nv, n, S), 0.0), "one number"),
+    "returns-text": (lambda c, b, nv, n, S: "0.5", "text"),
 }
-
-
-def _embed(mask, values):
-    w = np.zeros(mask.size)
-    w[mask] = values
-    return w
 
 
 @pytest.mark.parametrize("name", TASK3_WRONG)
@@ -281,12 +293,53 @@ def test_task3_wrong_answers(name):
     _assert_incorrect(ex08.task3, wrong, fragment)
 
 
-def test_task3_accepts_the_library_and_zeroed_columns():
-    def zeroed_columns(X, y, mask):  # min-norm on X with the pruned columns zeroed: the same weights
-        return np.linalg.lstsq(X * mask, y, rcond=None)[0]
+def test_task3_accepts_the_library_floor_and_numpy_inf_routes():
+    def via_library(cov, beta, noise_var, n, support):
+        s = len(support)
+        if s > n - 2:
+            return float("inf")
+        floor = models.CorrelatedProblem(cov, beta, noise_var).best_support_weights(support)[1]
+        return floor + floor * s / (n - s - 1)
 
-    assert _status(ex08.task3, lambda X, y, m: prune.retrain(X, y, m)) == CORRECT
-    assert _status(ex08.task3, zeroed_columns) == CORRECT
+    def via_decomposition(cov, beta, noise_var, n, support):   # the library's theory, with p = d
+        s = len(support)
+        if s >= n - 1:
+            return np.inf
+        return theory.pruning_cost_decomposition(cov, beta, noise_var, n, len(beta), support).with_retraining
+
+    assert _status(ex08.task3, via_library) == CORRECT
+    assert _status(ex08.task3, via_decomposition) == CORRECT
+
+
+def test_task3_example_of_the_statement():
+    cov, beta = np.array([[1.0, 0.5], [0.5, 1.0]]), np.array([1.0, 1.0])
+    assert np.isclose(ex08.retrained_risk(cov, beta, 0.1, 10, np.array([0])), 0.85 * 9 / 8)
+    assert ex08.retrained_risk(cov, beta, 0.1, 2, np.array([0])) == np.inf
+
+
+def test_task3_grader_cases_tell_the_mistakes_apart():
+    """On every finite grader case each wrong variant differs clearly from the reference."""
+    cases = ex08._task3_cases()
+    assert any(S.size == n - 2 for _, _, _, n, S in cases)
+    assert all(not np.array_equal(S, np.sort(S)) for _, _, _, _, S in cases)
+    for case in cases:
+        ref = ex08.retrained_risk(*case)
+        for wrong, _ in ex08._task3_wrong(*case):
+            assert abs(wrong - ref) > 1e-3 * ref
+    assert [S.size - n for _, _, _, n, S in ex08._task3_infinite_cases()] == [-1, 0]
+
+
+def test_task3_reference_matches_a_simulation():
+    """The exact formula agrees with the mean risk of least squares refitted on S (4000 training sets)."""
+    problem = models.ar1_problem(30, 0.7, 1.0 / np.arange(1, 31), 0.2)
+    n, S = 20, np.array([9, 2, 5, 0, 14, 7, 11, 3])
+    sweep = experiments.pruning_sweep(problem, n, [problem.d], S.size, trials=4000, seed=80, rules=("oracle",),
+                                      support=S)
+    small = sweep["small"]
+    exact = ex08.retrained_risk(problem.cov, problem.beta, problem.noise_var, n, S)
+    assert abs(small.mean[0] - exact) < 4 * small.sem[0]
+    _, floor = problem.best_support_weights(S)
+    assert abs(small.mean[0] - floor * n / (n - S.size)) > 4 * small.sem[0]   # the large-n value is off
 
 
 # ----------------------------------------------------------------------------------------------

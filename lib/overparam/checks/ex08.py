@@ -9,8 +9,12 @@ Four tasks, each graded on the grader's own seeded data (more than one input per
 2. ``pruning_cost(cov, beta, w_S, support)`` — what pruned weights ``w_S`` pay on top of the
    floor, ``(w_S - b_S)^T Sigma_SS (w_S - b_S)``, compared with the exact risk of the pruned model
    minus the floor (:meth:`~overparam.models.CorrelatedProblem.risk`);
-3. ``retrain(X, y, mask)`` — least squares on the kept columns, zeros elsewhere, compared with
-   :func:`overparam.prune.retrain`;
+3. ``retrained_risk(cov, beta, noise_var, n, support)`` — the exact expected risk of retraining
+   on the fixed support (the small model on ``S`` trained on ``n`` Gaussian samples),
+   ``floor_S * (1 + s / (n - s - 1))``, and ``np.inf`` when ``s >= n - 1``; the floor is compared with
+   :meth:`overparam.models.CorrelatedProblem.best_support_weights`, and the usual slips (the large-n
+   factor ``n / (n - s)``, the label noise or the floor alone, the excess risk, ...) get their own
+   messages;
 4. ``design = (cov, beta, noise_var)`` — a correlated problem in which retraining is essential
    *because of* the correlations: with the learner's covariance, oracle pruning of a min-norm fit
    on all ``d = 200`` features from ``n = 100`` samples must lose at least a factor
@@ -27,8 +31,8 @@ import warnings
 
 import numpy as np
 
-from .. import experiments, models, prune
-from . import Check, Incorrect, NotAttempted, call, expect_array, expect_number
+from .. import experiments, models
+from . import Check, Incorrect, NotAttempted, attempt, describe_exception, expect_array, expect_number
 from . import call_quietly as _quiet_call
 
 __all__ = [
@@ -306,82 +310,135 @@ task2 = Check(
 
 
 # ----------------------------------------------------------------------------------------------
-# Task 3: retraining on the kept columns
+# Task 3: the exact risk of retraining on a fixed support
 # ----------------------------------------------------------------------------------------------
 
 
-def retrain(X, y, mask):
-    """Least squares on the columns of ``X`` where ``mask`` is True, zero weight elsewhere (reference)."""
-    X = np.asarray(X, dtype=float)
-    mask = np.asarray(mask, dtype=bool)
-    w = np.zeros(X.shape[1])
-    w[mask] = np.linalg.lstsq(X[:, mask], y, rcond=None)[0]   # the small model on the kept features
-    return w
+def retrained_risk(cov, beta, noise_var, n, support):
+    """Expected risk of least squares refitted on the features in ``support`` from ``n`` samples (reference).
+
+    For Gaussian features the residual e = y - <x_S, b_S> is independent of x_S with variance
+    floor_S, so the retrained weights are b_S + (X_S^T X_S)^{-1} X_S^T e and, with the inverse-Wishart
+    mean E (X_S^T X_S)^{-1} = Sigma_SS^{-1} / (n - s - 1), E R = floor_S (1 + s / (n - s - 1)).
+    """
+    s = len(np.asarray(support))
+    if s >= n - 1:                       # E (X_S^T X_S)^{-1} does not exist: the expectation is infinite
+        return np.inf
+    _, floor = best_support_weights(cov, beta, noise_var, support)   # Task 1
+    return floor * (1 + s / (n - s - 1))
 
 
 def _task3_cases():
+    """Finite cases (s <= n - 2): AR(1), equicorrelated, random SPD; unsorted supports, one at s = n - 2."""
     rng = np.random.default_rng(8003)
     cases = []
-    for n, p, s in ((60, 120, 15), (40, 30, 10), (50, 200, 45)):
-        problem = models.ar1_problem(p, 0.5, rng.standard_normal(p) / np.sqrt(p), 0.2)
-        X, y = problem.sample(n, rng)
-        mask = np.zeros(p, dtype=bool)
-        mask[rng.choice(p, size=s, replace=False)] = True
-        if mask[:s].all():  # never a prefix: placement mistakes must show
-            mask[0] = False
-            mask[s] = True
-        cases.append((X, y, mask))
+    ar1 = models.ar1_problem(30, 0.7, 1.0 / np.arange(1, 31), 0.2)
+    cases.append((ar1.cov, ar1.beta, ar1.noise_var, 40, np.array([12, 3, 7, 20, 5, 0])))
+    eq = models.equicorrelated_problem(15, 0.4, np.abs(rng.standard_normal(15)), 0.5)
+    cases.append((eq.cov, eq.beta, eq.noise_var, 12, np.array([14, 1, 8, 4])))
+    cov = _random_cov(rng, 12, 4)
+    cases.append((cov, rng.standard_normal(12), 0.3, 25, np.array([7, 2, 5, 10, 11, 0, 3])))
+    cases.append((cov, rng.standard_normal(12), 0.7, 6, np.array([9, 4, 1, 6])))       # s = n - 2
     return cases
 
 
+def _task3_infinite_cases():
+    """Cases with s = n - 1 and s = n, where the expected risk is infinite."""
+    rng = np.random.default_rng(8013)
+    cov = _random_cov(rng, 10, 3)
+    beta = rng.standard_normal(10)
+    return [(cov, beta, 0.4, 6, np.array([8, 2, 5, 0, 7])),        # s = n - 1
+            (cov, beta, 0.4, 4, np.array([3, 9, 1, 6]))]           # s = n
+
+
+def _task3_wrong(cov, beta, noise_var, n, support):
+    """(value, reason) pairs for the mistakes a learner plausibly makes, on one finite case."""
+    s = support.size
+    problem = models.CorrelatedProblem(cov, beta, noise_var)
+    _, floor = problem.best_support_weights(support)
+    _, prefix_floor = problem.best_support_weights(np.arange(s))
+    C = _complement(beta.size, support)
+    no_schur = noise_var + beta[C] @ cov[np.ix_(C, C)] @ beta[C]
+    exact = 1 + s / (n - s - 1)
+    return (
+        (floor * n / (n - s), "that is the large-n approximation floor * n/(n - s) (the same as floor * (1 + s/(n - s))), "
+         "which holds as n grows with s/n fixed; at finite n the refit variance is larger: average "
+         "(X_S^T X_S)^{-1} exactly, with the inverse-Wishart mean"),
+        (floor * (1 + s / n), "floor * (1 + s/n) is the error of least squares on its own training inputs "
+         "(fixed design); the risk is measured on a new x, where the refit variance is larger"),
+        (noise_var * exact, "you scaled the label noise sigma^2; for the small model the part of the omitted "
+         "signal that x_S cannot predict is noise too: scale the floor of Task 1"),
+        ((floor - noise_var) * exact, "the floor you scaled leaves out the label noise sigma^2; the floor is a risk "
+         "(test MSE including noise), as in Task 1"),
+        (no_schur * exact, "the floor you scaled is that of b_S = beta_S: the kept features also predict part of "
+         "the omitted ones (the Schur complement); use the floor of Task 1"),
+        (floor, "that is the floor, the risk of b_S itself; the retrained weights are estimated from n samples "
+         "and pay a refit variance on top of it"),
+        (floor * (exact - 1), "that is only the refit variance, what retraining pays on top of the floor; "
+         "return the whole risk"),
+        (floor * exact - noise_var, "that is an excess risk (the risk minus the label noise sigma^2); return "
+         "the risk, test MSE including noise"),
+        (prefix_floor * exact, "you used the first s features, not the features listed in support"),
+    )
+
+
 def _grade_task3(fn) -> None:
-    for X, y, mask in _task3_cases():
-        n, p = X.shape
-        s = int(mask.sum())
-        what = f"retrain(X, y, mask) with n = {n}, p = {p}, s = {s}"
-        raw = _quiet_call(fn, X.copy(), y.copy(), mask.copy(), what="retrain")
-        if _size(raw) == s and s < p:
-            raise Incorrect(
-                f"{what} returned {s} weights; return all p = {p} weights, with the refitted values at the "
-                "kept features and zeros at the pruned ones"
-            )
-        w = expect_array(raw, (p,), what=what)
-        expected = prune.retrain(X, y, mask)
-        if _close(w, expected, rtol=1e-6, atol=1e-9):
+    for cov, beta, noise_var, n, support in _task3_cases():
+        d, s = beta.size, support.size
+        what = f"retrained_risk(...) with d = {d}, n = {n}, support of size s = {s}"
+        raw = _quiet_call(fn, cov.copy(), beta.copy(), noise_var, n, support.copy(), what="retrained_risk")
+        if isinstance(raw, (tuple, list)):
+            raise Incorrect(f"{what} returned a {type(raw).__name__}; return one number, the expected risk")
+        if isinstance(raw, (str, bytes)):
+            raise Incorrect(f"{what} returned text; return the expected risk as a number")
+        value = expect_number(raw, what=what, allow_inf=True)
+        if np.isinf(value):
+            raise Incorrect(f"{what} returned {value}; with s <= n - 2 the expected risk is finite")
+        _, floor = models.CorrelatedProblem(cov, beta, noise_var).best_support_weights(support)
+        expected = floor * (1 + s / (n - s - 1))
+        if np.isclose(value, expected, rtol=1e-7, atol=1e-10):
             continue
-        dense = np.linalg.pinv(X) @ y
-        refit = np.linalg.lstsq(X[:, mask], y, rcond=None)[0]
-        if _close(w, dense, rtol=1e-6, atol=1e-9):
-            raise Incorrect(f"{what}: that is the dense min-norm fit; prune it and refit on the kept columns")
-        if _close(w, np.where(mask, dense, 0.0), rtol=1e-6, atol=1e-9):
-            raise Incorrect(
-                f"{what}: that is pruning WITHOUT retraining (the large model's weights on the kept "
-                "features); refit least squares using only the kept columns X[:, mask]"
-            )
-        if _close(w[:s], refit, rtol=1e-6) or (
-            np.all(w[~mask] == 0) and np.allclose(np.sort(w[mask]), np.sort(refit), rtol=1e-6, atol=1e-9)
-        ):
-            raise Incorrect(f"{what}: the refitted weights sit at the wrong features; weight k of the refit "
-                            "belongs to the k-th kept feature, np.flatnonzero(mask)[k]")
-        if np.any(w[~mask] != 0):
-            raise Incorrect(f"{what}: pruned features must have weight exactly zero")
-        gap = np.max(np.abs(w - expected)) / np.max(np.abs(expected))
+        for wrong, reason in _task3_wrong(cov, beta, noise_var, n, support):
+            if np.isclose(value, wrong, rtol=1e-7, atol=1e-10):
+                raise Incorrect(f"{what}: {reason}")
         raise Incorrect(
-            f"{what}: your weights are off by a relative {gap:.2g}. Fit y by least squares on X[:, mask] "
-            "alone (no penalty) and put the result back at the kept features"
+            f"{what} is off by a relative {abs(value - expected) / expected:.2g}. The retrained model is the "
+            "small model on S: a well-specified regression with true weights b_S and noise variance floor_S; "
+            "average its risk over Gaussian training sets of n samples"
         )
+    for cov, beta, noise_var, n, support in _task3_infinite_cases():
+        s = support.size
+        case = "s = n - 1" if s == n - 1 else "s = n"
+        what = f"retrained_risk(...) with n = {n} and {case} = {s} kept features"
+        raw, exc = attempt(fn, cov.copy(), beta.copy(), noise_var, n, support.copy())
+        if exc is not None:
+            raise Incorrect(
+                f"{what} raised {describe_exception(exc)}; with s >= n - 1 the expected risk is infinite "
+                "(E (X_S^T X_S)^{-1} does not exist): return np.inf"
+            )
+        if isinstance(raw, (tuple, list)):
+            raise Incorrect(f"{what} returned a {type(raw).__name__}; return one number, np.inf")
+        if isinstance(raw, (str, bytes)):
+            raise Incorrect(f"{what} returned text; return np.inf, a number")
+        value = expect_number(raw, what=what, allow_inf=True)
+        if not value == np.inf:
+            raise Incorrect(
+                f"{what} returned {value:.4g}; your formula does not hold there — with s >= n - 1 the "
+                "expected risk is infinite (E (X_S^T X_S)^{-1} does not exist): return np.inf"
+            )
 
 
 task3 = Check(
-    label="Task 3 (retraining)",
+    label="Task 3 (the exact risk of retraining)",
     name="ex08.task3",
     grader=_grade_task3,
     hint=(
-        "w = np.zeros(p); w[mask] = np.linalg.lstsq(X[:, mask], y, rcond=None)[0]. Boolean indexing "
-        "picks the kept columns in feature order, and assigning to w[mask] puts the weights back in "
-        "the same order."
+        "Take the floor from your Task 1 function. Given the training inputs X_S, average over the "
+        "residuals e first: E[(w_S - b_S)^T Sigma_SS (w_S - b_S) | X_S] = floor * trace(Sigma_SS "
+        "(X_S^T X_S)^{-1}). Then use E (X_S^T X_S)^{-1} = Sigma_SS^{-1} / (n - s - 1): the refit variance "
+        "is floor * s / (n - s - 1). Add the floor, and return np.inf first when s >= n - 1."
     ),
-    reference=retrain,
+    reference=retrained_risk,
 )
 
 
