@@ -23,20 +23,13 @@ import time
 from collections.abc import Callable
 
 import ipywidgets as W
-import matplotlib as mpl
-import numpy as np
 from IPython.display import display
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from PIL import Image, PngImagePlugin
 
 __all__ = ["Explorer", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox"]
 
 _LAYOUT = {"width": "460px"}
 _STYLE = {"description_width": "150px"}
-_PNG_INFO = PngImagePlugin.PngInfo()
-_PNG_INFO.add_text("Software", f"Matplotlib version{mpl.__version__}, https://matplotlib.org/")
 
 
 def slider(description: str, min: float, max: float, step: float, value: float, readout_format: str = ".2f") -> W.FloatSlider:
@@ -86,59 +79,14 @@ def _png_bundle(fig: Figure) -> dict:
 
     Rendering the PNG here, instead of handing IPython a Figure, means the image appears even when
     no pyplot figure (and so no inline backend) has been set up yet in the notebook.
-
-    The picture is what ``fig.savefig(..., bbox_inches="tight")`` gives, but drawn once instead of
-    twice: the figure is rendered at its own size, then cropped to the tight bounding box of its
-    artists (padded by ``savefig.pad_inches``). Only when some artist sticks out of the figure box
-    does it fall back to ``savefig`` (which grows the canvas to hold it), so nothing is ever cut off.
     """
     buffer = io.BytesIO()
-    if not _png_cropped(fig, buffer):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+    fig.savefig(buffer, format="png", bbox_inches="tight")
     width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
     return {
         "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
         "text/plain": f"<Figure size {width}x{height} with {len(fig.axes)} Axes>",
     }
-
-
-def _png_cropped(fig: Figure, buffer: io.BytesIO) -> bool:
-    """Write ``fig`` as a PNG cropped to its tight box; False (nothing written) if it does not fit."""
-    rc = mpl.rcParams
-    if rc["savefig.transparent"] or rc["savefig.facecolor"] != "auto" or rc["savefig.edgecolor"] != "auto":
-        return False  # savefig would recolour the background: leave that case to savefig
-    dpi = mpl.rcParams["savefig.dpi"]
-    dpi = fig.dpi if dpi == "figure" else float(dpi)
-    old_canvas, old_dpi = fig.canvas, fig.dpi
-    try:
-        fig.dpi = dpi  # as savefig does
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()  # runs the figure's layout engine, as savefig's first pass does
-        content = fig.get_tightbbox(canvas.get_renderer())
-        full = fig.bbox_inches
-        if not (content.x0 >= full.x0 and content.y0 >= full.y0 and content.x1 <= full.x1 and content.y1 <= full.y1):
-            return False
-        pad = mpl.rcParams["savefig.pad_inches"]
-        tight = content.padded(0.1 if pad == "layout" else float(pad))
-        rgba = np.asarray(canvas.buffer_rgba())
-        rows, cols = rgba.shape[:2]
-        # pixel box of the padded tight box; the pad may reach past the figure edge, where savefig
-        # shows the figure's background: do the same
-        width, height = int(tight.width * dpi), int(tight.height * dpi)  # savefig's canvas size
-        left, top = int(round(tight.x0 * dpi)), rows - int(round(tight.y1 * dpi))
-        right, bottom = left + width, top + height
-        face = np.round(np.array(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8)
-        out = np.empty((bottom - top, right - left, 4), dtype=np.uint8)
-        out[...] = face
-        src_top, src_left = max(top, 0), max(left, 0)
-        src_bottom, src_right = min(bottom, rows), min(right, cols)
-        out[src_top - top:src_bottom - top, src_left - left:src_right - left] = rgba[src_top:src_bottom, src_left:src_right]
-        Image.fromarray(out).save(buffer, format="png", pnginfo=_PNG_INFO, dpi=(dpi, dpi))
-        return True
-    finally:
-        fig.dpi = old_dpi
-        fig.set_canvas(old_canvas)
 
 
 @contextlib.contextmanager
