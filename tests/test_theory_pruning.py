@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from overparam import theory
+from overparam import experiments, theory
 from overparam.fit import min_norm_least_squares
 from overparam.models import LinearProblem, pruning_showcase_problem
 
@@ -431,7 +431,7 @@ def test_validation(showcase):
     pb = showcase
     args = (pb.eigs, pb.beta, pb.noise_var, N)
     with pytest.raises(ValueError, match="method"):
-        theory.pruned_risk(*args, 400, S, "random")
+        theory.pruned_risk(*args, 400, S, "largest")  # an unknown rule ("random" is a rule since lesson 05 uses it)
     with pytest.raises(TypeError, match="method"):
         theory.pruned_risk(*args, 400, S, 1)
     for method in METHODS:
@@ -473,3 +473,44 @@ def test_validation(showcase):
 def test_regime_validation(kwargs, error, match):
     with pytest.raises(error, match=match):
         theory.prune_vs_small_ratio(**kwargs)
+
+
+# ----------------------------------------------------------------------------------------------
+# Random pruning (the baseline of lesson 05)
+# ----------------------------------------------------------------------------------------------
+
+
+def test_random_pruning_is_the_auxiliary_model_kept_at_rate_s_over_p():
+    """Expected risk of a uniformly random support, from the auxiliary model, coordinate by coordinate."""
+    d, n, s = 300, 60, 20
+    eigs = np.linspace(2.0, 0.1, d)
+    beta = 1.0 / np.arange(1, d + 1)
+    for p in (40, 90, 250):
+        aux = theory.auxiliary_model(eigs, beta, 0.2, n, p)
+        lam, b = eigs[:p], beta[:p]
+        kept = lam * ((aux.mean - b) ** 2 + aux.std**2)
+        q = s / p
+        sigma_p2 = 0.2 + np.sum(eigs[p:] * beta[p:] ** 2)
+        expected = sigma_p2 + np.sum(q * kept + (1 - q) * lam * b**2)
+        assert theory.pruned_risk(eigs, beta, 0.2, n, p, s, "random") == pytest.approx(expected, rel=1e-10)
+    # keeping everything is the dense model; p = n is the interpolation peak
+    assert theory.pruned_risk(eigs, beta, 0.2, n, s, s, "random") == pytest.approx(theory.minnorm_risk(eigs, beta, 0.2, n, s))
+    assert np.isinf(theory.pruned_risk(eigs, beta, 0.2, n, n, s, "random"))
+    curve = theory.pruned_risk(eigs, beta, 0.2, n, [40, 90, 250], s, "random")
+    assert curve.shape == (3,)
+
+
+def test_random_pruning_matches_simulation(showcase):
+    """Reference C, 100 trials: within 4 standard errors plus the 2% finite-n allowance of this file."""
+    pb = showcase
+    ps = [150, 400]
+    sweep = experiments.pruning_sweep(pb, N, ps, S, trials=100, seed=5, rules=("random",), retrain=False)
+    predicted = theory.pruned_risk(pb.eigs, pb.beta, pb.noise_var, N, ps, S, "random")
+    for p, value in zip(ps, predicted):
+        sim = sweep["random"].at(p)
+        assert abs(sim["mean"] - value) <= 4 * sim["sem"] + 0.02 * value, (p, sim["mean"], value)
+
+
+def test_regime_map_does_not_take_random_pruning():
+    with pytest.raises(ValueError, match="method"):
+        theory.prune_vs_small_ratio(0.5, 1.0, methods=("random",))

@@ -1187,13 +1187,11 @@ def _threshold_rule_risk(row, lam, beta, count, zeta, tau2, sigma_p2, n, s, powe
     return risk
 
 
-def _check_method(method) -> str:
+def _check_method(method, allowed: tuple = _PRUNING_METHODS) -> str:
     if not isinstance(method, str):
-        raise TypeError(
-            f"method must be a string, one of {_PRUNING_METHODS}, got {type(method).__name__}"
-        )
-    if method not in _PRUNING_METHODS:
-        raise ValueError(f"method must be one of {_PRUNING_METHODS}, got {method!r}")
+        raise TypeError(f"method must be a string, one of {allowed}, got {type(method).__name__}")
+    if method not in allowed:
+        raise ValueError(f"method must be one of {allowed}, got {method!r}")
     return method
 
 
@@ -1206,7 +1204,10 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
     * ``"magnitude"`` (MP): the ``s`` largest ``|beta^_i|``;
     * ``"hessian"`` (HP): the ``s`` largest ``sqrt(lambda_i) |beta^_i|`` (the diagonal of the
       square-loss Hessian is the covariance);
-    * ``"oracle"``: the ``s`` largest ``lambda_i beta_i^2`` (:func:`oracle_pruned_risk`).
+    * ``"oracle"``: the ``s`` largest ``lambda_i beta_i^2`` (:func:`oracle_pruned_risk`);
+    * ``"random"``: ``s`` of the ``p`` weights uniformly at random (a baseline). Each weight is kept
+      with probability ``q = s / p`` whatever its value, so the expected risk is
+      ``sigma_p^2 + sum_{i<=p} lambda_i [q E(beta~_i - beta_i)^2 + (1 - q) beta_i^2]``.
 
     MP and HP become threshold rules in the proportional limit: with the auxiliary model of
     :func:`auxiliary_model`, coordinate ``i`` is ``X_i ~ N(a_i beta_i, a_i^2 tau^2 / (n lambda_i))``
@@ -1230,7 +1231,7 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
         the dense risk :func:`minnorm_risk`; at ``p = n`` the risk is ``inf``.
     s : int
         Number of weights kept, ``s >= 1``.
-    method : {"magnitude", "hessian", "oracle"}
+    method : {"magnitude", "hessian", "oracle", "random"}
         Pruning rule.
 
     Returns
@@ -1245,7 +1246,7 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
     ...  for m in ("oracle", "hessian", "magnitude")]
     [0.311, 0.316, 0.446]
     """
-    method = _check_method(method)
+    method = _check_method(method, _PRUNING_METHODS + ("random",))
     eigs, beta, noise_var = _check_problem(eigs, beta, noise_var)
     n, p_arr, scalar = _check_sizes(n, p, eigs.size)
     s = as_int(s, "s", minimum=1)
@@ -1259,11 +1260,24 @@ def pruned_risk(eigs, beta, noise_var: float, n: int, p, s: int, method: str) ->
     bias, variance, sigma_p2, zeta = _ridge_parts(
         eigs, beta, noise_var, n, p_arr, np.zeros(p_arr.shape), with_kappa=True
     )
+    tau2 = sigma_p2 + bias + variance
+    if method == "random":
+        return _out(_random_pruning_risk(eigs, beta, n, p_arr, s, zeta, tau2, sigma_p2), scalar)
     row, lam, b, count = _feature_groups(eigs, beta, p_arr)
     power = 0.0 if method == "magnitude" else 0.5
-    tau2 = sigma_p2 + bias + variance
     risk = _threshold_rule_risk(row, lam, b, count, zeta, tau2, sigma_p2, n, s, power)
     return _out(risk, scalar)
+
+
+def _random_pruning_risk(eigs, beta, n, p, s, zeta, tau2, sigma_p2) -> np.ndarray:
+    """Expected risk of keeping ``s`` of the first ``p`` weights uniformly at random (internal)."""
+    lam, b2 = eigs[None, :], beta[None, :] ** 2
+    a = lam / (lam + zeta[:, None])
+    q = (s / p)[:, None]
+    with np.errstate(invalid="ignore"):  # tau2 = inf at p = n
+        kept = lam * (1 - a) ** 2 * b2 + a**2 * tau2[:, None] / n  # lambda_i E(beta~_i - beta_i)^2
+        cost = np.where(_prefix_mask(p, eigs.size), q * kept + (1 - q) * lam * b2, 0.0).sum(axis=1)
+    return np.where(np.isfinite(tau2), sigma_p2 + cost, np.inf)
 
 
 __all__.append("pruned_risk")
