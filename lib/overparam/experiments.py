@@ -637,3 +637,171 @@ def random_features_sweep(problem, n: int, Ns, trials: int = 10, seed=0, ridge=0
 
 
 __all__.append("random_features_sweep")
+
+
+# ----------------------------------------------------------------------------------------------
+# Lesson 09: pruning random features (hidden neurons), with and without retraining
+# ----------------------------------------------------------------------------------------------
+
+#: the pruning rules :func:`random_features_pruning_sweep` knows, in its default order
+RF_PRUNING_RULES = ("magnitude", "hessian", "random")
+
+
+def random_features_pruning_sweep(
+    problem,
+    n: int,
+    Ns,
+    s: int,
+    trials: int = 12,
+    seed=0,
+    rules=RF_PRUNING_RULES,
+    retrain: bool = True,
+    ridge=0.0,
+) -> dict:
+    """Exact risk of random-features models of width ``N`` pruned to ``s`` neurons, each ``N`` (lesson 09).
+
+    Each trial draws one wide first layer ``Theta`` (``max(Ns)`` rows) and one training set, in
+    the same order as :func:`random_features_sweep` (so ``"dense"`` equals that sweep for the same
+    ``seed``), and fits the second layer ``a`` of every width ``N`` on the first ``N`` features
+    (:func:`overparam.random_features.fit_second_layer`: min-norm, or ridge with penalty
+    ``(N/d) ridge``). Every rule then prunes *that same fit* to ``s`` hidden neurons
+    (:mod:`overparam.prune`):
+
+    * ``"magnitude"`` — keep the ``s`` largest ``|a_j|``;
+    * ``"hessian"`` — keep the ``s`` largest ``|a_j| ||Z_j|| / sqrt(n)``, the weight times the
+      root mean square of its feature over the training set
+      (``hessian_mask(a, s, column_variances(Z))``);
+    * ``"random"`` — ``s`` neurons chosen uniformly at random, independently per trial and width.
+
+    Each pruned model is measured without retraining (the kept weights of the dense fit) and, if
+    ``retrain``, after refitting least squares on the kept features (:func:`overparam.prune.retrain`;
+    always plain least squares, whatever ``ridge``). The baseline ``"small"`` is least squares on
+    the first ``s`` features of the same draw: the small model trained directly on ``s`` random
+    features. All values are exact population risks (test MSE including noise) through the
+    arc-cosine kernel (:meth:`~overparam.random_features.RandomFeaturesProblem.risk`), the kernel
+    of each wide draw built once; subtract ``problem.noise_var`` for the excess risk.
+
+    At ``N = s`` every rule keeps all neurons, so with ``ridge = 0`` every pruned model is the
+    small model. Near ``N = n`` the min-norm fits are heavy-tailed (the interpolation peak): use
+    medians there.
+
+    Parameters
+    ----------
+    problem : overparam.random_features.RandomFeaturesProblem
+    n : int
+        Training samples.
+    Ns : array_like of int
+        Dense widths, each at least ``s``.
+    s : int
+        Neurons kept after pruning, ``s >= 1``.
+    trials : int
+        Independent (first layer, training set) draws.
+    seed : int or numpy.random.Generator
+        Seeds the draws; the random masks come from a generator spawned from it, so adding or
+        removing a rule does not change the draws. Same seed, same results.
+    rules : sequence of str
+        Any of ``"magnitude"``, ``"hessian"``, ``"random"``.
+    retrain : bool
+        Also measure every rule after retraining on its kept neurons.
+    ridge : float or array_like
+        ``lambda >= 0`` of the dense fits in the ``(N/d) lambda`` convention, or one per width
+        (0 = min-norm).
+
+    Returns
+    -------
+    dict of str to Summary
+        ``"dense"``; for each rule ``"<rule>"`` and, if ``retrain``, ``"<rule>+retrain"``; and
+        ``"small"`` (the same value at every width). Each has ``x`` = the widths and values of
+        shape ``(trials, len(Ns))``.
+
+    Examples
+    --------
+    >>> from overparam import random_features
+    >>> problem = random_features.random_features_problem(d=10, noise_var=0.04, inputs="gaussian", rng=0)
+    >>> out = random_features_pruning_sweep(problem, n=40, Ns=[10, 80], s=10, trials=3,
+    ...                                     rules=("magnitude", "random"))
+    >>> list(out)
+    ['dense', 'magnitude', 'magnitude+retrain', 'random', 'random+retrain', 'small']
+    >>> out["magnitude"].values.shape
+    (3, 2)
+    >>> bool(np.allclose(out["magnitude+retrain"].values[:, 0], out["small"].values[:, 0]))  # N = s
+    True
+    """
+    from . import prune
+    from .random_features import RandomFeaturesProblem
+
+    if not isinstance(problem, RandomFeaturesProblem):
+        raise TypeError(f"problem must be a RandomFeaturesProblem, got {type(problem).__name__}")
+    n, trials, rng = _check_common(n, trials, seed)
+    Ns = as_int_array(Ns, "Ns", minimum=1)
+    s = as_int(s, "s", minimum=1)
+    if Ns.min() < s:
+        raise ValueError(
+            f"every width N must be at least s = {s} (a model cannot be pruned to more neurons "
+            f"than it has), got {Ns.min()}"
+        )
+    if isinstance(rules, str):
+        rules = (rules,)
+    try:
+        rules = tuple(rules)
+    except TypeError:
+        raise TypeError(f"rules must be a sequence of rule names, got {type(rules).__name__}") from None
+    for rule in rules:
+        if not isinstance(rule, str) or rule not in RF_PRUNING_RULES:
+            raise ValueError(f"unknown pruning rule {rule!r}: rules must be among {RF_PRUNING_RULES}")
+    if len(set(rules)) != len(rules):
+        raise ValueError(f"rules must not repeat a rule, got {rules}")
+    if not isinstance(retrain, (bool, np.bool_)):
+        raise TypeError(f"retrain must be True or False, got {type(retrain).__name__}")
+    lam = as_float_array(ridge, "ridge", ndim=(0, 1))
+    if lam.ndim == 1 and lam.size != Ns.size:
+        raise ValueError(f"ridge must be a number or have one entry per width ({Ns.size}), got {lam.size}")
+    if np.any(lam < 0):
+        raise ValueError("ridge must be non-negative")
+    penalties = np.broadcast_to(lam, Ns.shape) * Ns / problem.d  # as random_features_sweep
+    mask_rng = rng.spawn(1)[0]
+
+    keys = ["dense"]
+    for rule in rules:
+        keys += [rule, f"{rule}+retrain"] if retrain else [rule]
+    values = {key: np.empty((trials, Ns.size)) for key in keys + ["small"]}
+    n_max = int(Ns.max())
+    keep_all = np.ones(s, dtype=bool)
+    for t in range(trials):
+        theta = problem.draw_first_layer(n_max, rng)
+        X, y = problem.sample(n, rng)
+        Z = problem.features(X, theta)
+        dense = [w[0] for w in _prefix_solve_stack(Z[None], y[None], Ns, penalties)]
+        stacks = [prune.retrain(Z[:, :s], y, keep_all)]  # the small model, then one stack per width
+        for j, a in enumerate(dense):
+            N = int(Ns[j])
+            ZN = Z[:, :N]
+            masks = []
+            for rule in rules:
+                if rule == "magnitude":
+                    masks.append(prune.magnitude_mask(a, s))
+                elif rule == "hessian":
+                    masks.append(prune.hessian_mask(a, s, prune.column_variances(ZN)))
+                else:
+                    masks.append(prune.random_mask(N, s, mask_rng))
+            masks = np.array(masks).reshape(len(rules), N)
+            rows = [a[None], prune.apply_mask(a, masks)]
+            if retrain and rules:
+                rows.append(prune.retrain(ZN, y, masks))
+            stacks.append(np.concatenate(rows, axis=0))
+        risks = problem._nested_excess_risks(stacks, theta)
+        values["small"][t] = problem.noise_var + risks[0]
+        k = len(rules)
+        for j in range(Ns.size):
+            r = problem.noise_var + risks[j + 1]
+            values["dense"][t, j] = r[0]
+            for i, rule in enumerate(rules):
+                values[rule][t, j] = r[1 + i]
+                if retrain:
+                    values[f"{rule}+retrain"][t, j] = r[1 + k + i]
+    x = Ns.astype(float)
+    return {key: Summary(x=x, values=values[key]) for key in keys + ["small"]}
+
+
+__all__.append("random_features_pruning_sweep")
+__all__.append("RF_PRUNING_RULES")
