@@ -6,7 +6,7 @@ import pytest
 
 import overparam
 
-MODULES = ["models", "fit", "prune", "random_features", "theory", "experiments", "plots", "widgets", "checks", "authoring"]
+MODULES = ["models", "fit", "prune", "random_features", "theory", "experiments", "nn", "plots", "widgets", "checks", "authoring"]
 
 
 def test_top_level_names_exist():

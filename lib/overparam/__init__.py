@@ -11,7 +11,7 @@ from ._threads import limit_blas_threads
 limit_blas_threads()
 
 # imported after the thread limit is set, so that BLAS starts single-threaded
-from . import experiments, fit, models, plots, prune, random_features, theory  # noqa: E402
+from . import experiments, fit, models, nn, plots, prune, random_features, theory  # noqa: E402
 from .fit import gradient_descent, min_norm_least_squares, ridge  # noqa: E402
 from .models import LinearProblem, isotropic_problem, test_error  # noqa: E402
 
@@ -21,6 +21,7 @@ __all__ = [
     "experiments",
     "fit",
     "models",
+    "nn",
     "plots",
     "prune",
     "random_features",
