@@ -447,3 +447,99 @@ def test_integer_seed_does_not_align_the_teacher_with_the_first_layer():
     assert np.max(np.abs(cosines)) < 0.9
     # the same integer still gives the same teacher
     np.testing.assert_array_equal(problem.beta, rf.random_features_problem(d, rng=11).beta)
+
+
+# ----------------------------------------------------------------------------------------------
+# Exact second moments of one first layer, and the floor/cost split of a pruned layer (lesson 09)
+# ----------------------------------------------------------------------------------------------
+
+
+def _lesson09_problem(inputs="gaussian"):
+    return rf.random_features_problem(d=20, signal=1.0, noise_var=0.04, inputs=inputs, rng=9)
+
+
+@pytest.mark.parametrize("inputs", ["gaussian", "sphere"])
+def test_second_moments_against_the_risk_and_monte_carlo(inputs):
+    pb = _lesson09_problem(inputs)
+    theta = pb.draw_first_layer(30, 1)
+    K, r = pb.second_moments(theta)
+    assert K.shape == (30, 30) and r.shape == (30,)
+    np.testing.assert_array_equal(K, K.T)
+    assert np.linalg.eigvalsh(K).min() > 0
+    np.testing.assert_allclose(np.diag(K), np.sum(theta**2, axis=1) / (2 * pb.d), rtol=1e-12)
+    # the moments behind risk(): R(a) = noise + ||beta||^2 - 2 a'r + a'Ka, for several weight vectors
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        a = rng.standard_normal(30)
+        assert pb.risk(a, theta) == pytest.approx(pb.noise_var + pb.signal - 2 * a @ r + a @ K @ a, rel=1e-12)
+    # against a large sample: E[z z^T] and E[z y] (standard errors at most about 0.0016 at this size)
+    X, y = pb.sample(400_000, 3)
+    Z = pb.features(X, theta[:6])
+    np.testing.assert_allclose(Z.T @ Z / len(y), K[:6, :6], atol=0.008)
+    np.testing.assert_allclose(Z.T @ y / len(y), r[:6], atol=0.008)
+    # nested widths: the moments of the first N rows are the leading blocks
+    K10, r10 = pb.second_moments(theta[:10])
+    np.testing.assert_allclose(K10, K[:10, :10], rtol=1e-13)
+    np.testing.assert_allclose(r10, r[:10], rtol=1e-13)
+
+
+def test_second_moments_validation():
+    pb = _lesson09_problem()
+    with pytest.raises(ValueError, match="d = 20 columns"):
+        pb.second_moments(np.ones((3, 5)))
+    with pytest.raises(ValueError, match="finite"):
+        pb.second_moments(np.full((3, 20), np.nan))
+    with pytest.raises(ValueError, match="at least one row"):
+        pb.second_moments(np.ones((0, 20)))
+
+
+def test_support_costs_identity_and_parts():
+    from overparam import prune
+
+    pb = _lesson09_problem()
+    theta = pb.draw_first_layer(300, 5)
+    X, y = pb.sample(100, 6)
+    Z = pb.features(X, theta)
+    a = fit.min_norm_least_squares(Z, y)
+    K, r = pb.second_moments(theta)
+    for mask in (prune.magnitude_mask(a, 20), prune.random_mask(300, 20, 7)):
+        parts = rf.support_costs(pb, theta, a, mask, n=100)
+        # exact identity R(w) = floor + (w_S - b_S)' K_SS (w_S - b_S), for the pruned and the retrained weights
+        assert pb.risk(prune.apply_mask(a, mask), theta) == pytest.approx(parts.floor + parts.cost, rel=1e-10)
+        S = np.flatnonzero(mask)
+        w = prune.retrain(Z, y, mask)[S]
+        gap = w - parts.b_S
+        assert pb.risk(prune.retrain(Z, y, mask), theta) == pytest.approx(parts.floor + gap @ K[np.ix_(S, S)] @ gap, rel=1e-10)
+        # b_S is the best on S: no perturbation does better
+        rng = np.random.default_rng(8)
+        for _ in range(3):
+            v = np.zeros(300)
+            v[S] = parts.b_S + 0.01 * rng.standard_normal(S.size)
+            assert pb.risk(v, theta) > parts.floor
+        assert parts.zeta == pytest.approx(theory.implicit_regularization(np.linalg.eigvalsh(K), 100))
+        np.testing.assert_allclose(parts.c_S, np.linalg.solve(K, r)[S])
+        np.testing.assert_allclose(parts.m_S, np.linalg.solve(K + parts.zeta * np.eye(300), r)[S])
+        assert parts.rest == pytest.approx(parts.cost - parts.shrinkage - parts.mismatch)
+    # the best weights on all features: no mismatch, and N < n gives zeta = 0 (no shrinkage)
+    a_small = fit.min_norm_least_squares(Z[:, :50], y)
+    whole = rf.support_costs(pb, theta, a_small, np.ones(50, dtype=bool), n=100)
+    assert whole.zeta == 0.0 and whole.shrinkage == pytest.approx(0.0, abs=1e-20)
+    assert whole.mismatch == pytest.approx(0.0, abs=1e-10)
+
+
+def test_support_costs_validation():
+    pb = _lesson09_problem()
+    theta = pb.draw_first_layer(10, 0)
+    a = np.ones(10)
+    with pytest.raises(TypeError, match="RandomFeaturesProblem"):
+        rf.support_costs("problem", theta, a, np.ones(10, dtype=bool), 20)
+    with pytest.raises(TypeError, match="boolean"):
+        rf.support_costs(pb, theta, a, np.ones(10), 20)
+    with pytest.raises(ValueError, match="shape of a"):
+        rf.support_costs(pb, theta, a, np.ones(9, dtype=bool), 20)
+    with pytest.raises(ValueError, match="at least one"):
+        rf.support_costs(pb, theta, a, np.zeros(10, dtype=bool), 20)
+    with pytest.raises(ValueError, match="between 1 and 10 weights"):
+        rf.support_costs(pb, theta, np.ones(11), np.ones(11, dtype=bool), 20)
+    with pytest.raises(ValueError, match="d = 20 columns"):
+        rf.support_costs(pb, np.ones((10, 3)), a, np.ones(10, dtype=bool), 20)

@@ -37,6 +37,10 @@ def test_keys_and_shapes():
                                                      rules=["hessian"], retrain=False)
     assert list(lean) == ["dense", "hessian", "small"]
     assert lean["hessian"].values.shape == (2, 2)
+    # no rule: only the dense and small models, the same draws
+    bare = experiments.random_features_pruning_sweep(problem, 30, [8, 60], 8, trials=2, seed=0, rules=())
+    assert list(bare) == ["dense", "small"]
+    np.testing.assert_allclose(bare["dense"].values, lean["dense"].values, rtol=1e-12)  # rounding only
 
 
 def test_width_s_is_the_small_model_for_every_rule():

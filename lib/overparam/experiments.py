@@ -658,7 +658,7 @@ def random_features_pruning_sweep(
     retrain: bool = True,
     ridge=0.0,
 ) -> dict:
-    """Exact risk of random-features models of width ``N`` pruned to ``s`` neurons, each ``N`` (lesson 09).
+    """Exact risks of random-features models of every width ``N``, pruned to ``s`` neurons (lesson 09).
 
     Each trial draws one wide first layer ``Theta`` (``max(Ns)`` rows) and one training set, in
     the same order as :func:`random_features_sweep` (so ``"dense"`` equals that sweep for the same
@@ -675,7 +675,7 @@ def random_features_pruning_sweep(
 
     Each pruned model is measured without retraining (the kept weights of the dense fit) and, if
     ``retrain``, after refitting least squares on the kept features (:func:`overparam.prune.retrain`;
-    always plain least squares, whatever ``ridge``). The baseline ``"small"`` is least squares on
+    always plain least squares, whatever ``ridge``; min-norm if ``s >= n``). The baseline ``"small"`` is least squares on
     the first ``s`` features of the same draw: the small model trained directly on ``s`` random
     features. All values are exact population risks (test MSE including noise) through the
     arc-cosine kernel (:meth:`~overparam.random_features.RandomFeaturesProblem.risk`), the kernel
@@ -700,7 +700,8 @@ def random_features_pruning_sweep(
         Seeds the draws; the random masks come from a generator spawned from it, so adding or
         removing a rule does not change the draws. Same seed, same results.
     rules : sequence of str
-        Any of ``"magnitude"``, ``"hessian"``, ``"random"``.
+        Any of ``"magnitude"``, ``"hessian"``, ``"random"``, each at most once (empty: only
+        ``"dense"`` and ``"small"``).
     retrain : bool
         Also measure every rule after retraining on its kept neurons.
     ridge : float or array_like
@@ -757,7 +758,7 @@ def random_features_pruning_sweep(
     if lam.ndim == 1 and lam.size != Ns.size:
         raise ValueError(f"ridge must be a number or have one entry per width ({Ns.size}), got {lam.size}")
     if np.any(lam < 0):
-        raise ValueError("ridge must be non-negative")
+        raise ValueError(f"ridge must be non-negative (lambda >= 0), got {lam.min():g}")
     penalties = np.broadcast_to(lam, Ns.shape) * Ns / problem.d  # as random_features_sweep
     mask_rng = rng.spawn(1)[0]
 
@@ -784,7 +785,7 @@ def random_features_pruning_sweep(
                     masks.append(prune.hessian_mask(a, s, prune.column_variances(ZN)))
                 else:
                     masks.append(prune.random_mask(N, s, mask_rng))
-            masks = np.array(masks).reshape(len(rules), N)
+            masks = np.array(masks, dtype=bool).reshape(len(rules), N)  # (0, N) when no rule is asked
             rows = [a[None], prune.apply_mask(a, masks)]
             if retrain and rules:
                 rows.append(prune.retrain(ZN, y, masks))

@@ -46,6 +46,8 @@ __all__ = [
     "RandomFeaturesProblem",
     "random_features_problem",
     "fit_second_layer",
+    "SupportCosts",
+    "support_costs",
 ]
 
 #: Rows of the kernel matrix built at once by the exact risk (bounds memory at large widths).
@@ -316,6 +318,47 @@ class RandomFeaturesProblem:
         """Risk of the zero predictor: ``signal + noise_var``."""
         return self.signal + self.noise_var
 
+    def second_moments(self, theta) -> tuple[np.ndarray, np.ndarray]:
+        """Exact second moments of the random features of one first layer: ``K = E[z z^T]``, ``r = E[z y]``.
+
+        ``K_ab = c_a c_b k(rho_ab)`` with the arc-cosine kernel :func:`relu_kernel`,
+        ``c_a = ||theta_a|| / sqrt(d)`` and ``rho_ab`` the cosine between ``theta_a`` and
+        ``theta_b``; ``r = W beta / 2`` with ``W = Theta / sqrt(d)``, because
+        ``E[ReLU(<w, x>) x] = w / 2`` when ``E x x^T = I`` and ``<w, x>`` is symmetric. Both are exact
+        for spherical and for Gaussian inputs (ReLU is positively homogeneous). They are the
+        moments behind :meth:`risk`:
+
+            R(a) = noise_var + ||beta||^2 - 2 a^T r + a^T K a.
+
+        Lessons 08 and 09 call the cross moment ``r`` and keep ``c = K^{-1} r`` for the best
+        weights on all ``N`` features (the wide model's target).
+
+        Parameters
+        ----------
+        theta : array_like of shape (N, d)
+            First layer (one row per hidden unit).
+
+        Returns
+        -------
+        K : ndarray of shape (N, N)
+            Symmetric positive semi-definite; ``K_aa = ||theta_a||^2 / (2 d)``.
+        r : ndarray of shape (N,)
+
+        Examples
+        --------
+        >>> problem = random_features_problem(d=20, noise_var=0.04, inputs="gaussian", rng=0)
+        >>> theta = problem.draw_first_layer(5, rng=1)
+        >>> K, r = problem.second_moments(theta)
+        >>> a = np.arange(5.0)
+        >>> bool(np.isclose(problem.risk(a, theta), problem.noise_var + problem.signal - 2 * a @ r + a @ K @ a))
+        True
+        """
+        theta = _check_theta(theta, self.d)
+        K = _kernel_block(theta, theta, self.d)
+        K = (K + K.T) / 2.0  # exactly symmetric (the blockwise formula is, up to rounding)
+        r = theta @ self.beta / (2.0 * np.sqrt(self.d))
+        return K, r
+
     def _draw_rows(self, shape: tuple, rng: np.random.Generator) -> np.ndarray:
         g = rng.standard_normal(shape + (self.d,))
         if self.inputs == "sphere":
@@ -547,3 +590,124 @@ def fit_second_layer(Z, y, d: int, ridge: float = 0.0) -> np.ndarray:
         return min_norm_least_squares(Z, y)
     Z = as_float_array(Z, "Z", ndim=(2, 3))
     return _ridge_fit(Z, y, ridge * Z.shape[-1] / d)
+
+
+class SupportCosts(NamedTuple):
+    """The risk of one pruned second layer, split into a floor and costs (see :func:`support_costs`).
+
+    Attributes
+    ----------
+    floor : float
+        ``R(b_S)``, the risk of the best weights on the support (including noise).
+    cost : float
+        ``(a_S - b_S)^T K_SS (a_S - b_S)``: the risk of the pruned weights is ``floor + cost``, exactly.
+    shrinkage : float
+        ``(m_S - c_S)^T K_SS (m_S - c_S)``: the cost of the implicit ridge alone.
+    mismatch : float
+        ``(c_S - b_S)^T K_SS (c_S - b_S)``: the cost of aiming at ``c_S`` instead of ``b_S`` alone.
+    zeta : float
+        Implicit regularization of the large model (0 when ``N <= n``).
+    b_S, c_S, m_S : ndarray of shape (s,)
+        Best weights on ``S``; the large model's target (best weights on all ``N`` features)
+        restricted to ``S``; the auxiliary model's mean of the trained weights restricted to ``S``.
+    """
+
+    floor: float
+    cost: float
+    shrinkage: float
+    mismatch: float
+    zeta: float
+    b_S: np.ndarray
+    c_S: np.ndarray
+    m_S: np.ndarray
+
+    @property
+    def rest(self) -> float:
+        """``cost - shrinkage - mismatch``: the large model's noise on ``S`` and all cross terms."""
+        return self.cost - self.shrinkage - self.mismatch
+
+
+def support_costs(problem: RandomFeaturesProblem, theta, a, mask, n: int) -> SupportCosts:
+    """Split the exact risk of second-layer weights ``a`` pruned to ``mask`` into a floor and costs.
+
+    With the exact moments ``K, r`` of the first ``N = len(a)`` features
+    (:meth:`RandomFeaturesProblem.second_moments`) the best weights on the support ``S`` are
+    ``b_S = K_SS^{-1} r_S`` and, for any ``w`` supported on ``S``,
+    ``R(w) = floor + (w_S - b_S)^T K_SS (w_S - b_S)`` exactly, ``floor = R(b_S)``. The cost of
+    keeping the large model's weights is split as in lesson 08: the large min-norm model aims at
+    ``c = K^{-1} r`` (the best weights on all its ``N`` features) and, by the auxiliary model of
+    lessons 06 and 08 written in the eigenbasis of ``K``, its weights lie around
+    ``m = (K + zeta I)^{-1} r``, where ``zeta`` solves ``sum_k mu_k / (mu_k + zeta) = n`` over the
+    eigenvalues ``mu_k`` of ``K`` (:func:`overparam.theory.implicit_regularization`).
+    ``m_S - c_S`` is the **shrinkage**, ``c_S - b_S`` the **target mismatch**, and the rest
+    (``a_S - m_S``: the noise of the fit, and the cross terms) is what is left of the cost.
+
+    ``floor`` and ``cost`` are exact for the given weights; only ``m`` (hence ``shrinkage`` and
+    the split of the rest) uses the auxiliary model. Lesson 09. For the expected split over
+    training sets of a linear model with a fixed support, see
+    :func:`overparam.theory.pruning_cost_decomposition`.
+
+    Parameters
+    ----------
+    problem : RandomFeaturesProblem
+    theta : array_like of shape (N_max, d)
+        First layer; the weights use its first ``N = len(a)`` rows.
+    a : array_like of shape (N,)
+        Second-layer weights of the large model.
+    mask : array_like of bool, shape (N,)
+        The kept neurons (at least one).
+    n : int
+        Training samples of the large model (for ``zeta``).
+
+    Returns
+    -------
+    SupportCosts
+
+    Examples
+    --------
+    >>> from overparam import prune
+    >>> pb = random_features_problem(d=20, noise_var=0.04, inputs="gaussian", rng=9)
+    >>> theta = pb.draw_first_layer(60, rng=1)
+    >>> X, y = pb.sample(30, rng=2)
+    >>> a = fit_second_layer(pb.features(X, theta), y, pb.d)
+    >>> mask = prune.magnitude_mask(a, 10)
+    >>> parts = support_costs(pb, theta, a, mask, n=30)
+    >>> bool(np.isclose(pb.risk(prune.apply_mask(a, mask), theta), parts.floor + parts.cost))
+    True
+    """
+    from .theory import implicit_regularization  # theory imports this module: import late
+
+    if not isinstance(problem, RandomFeaturesProblem):
+        raise TypeError(f"problem must be a RandomFeaturesProblem, got {type(problem).__name__}")
+    theta = _check_theta(theta, problem.d)
+    a = as_float_array(a, "a", ndim=1)
+    if a.size == 0 or a.size > theta.shape[0]:
+        raise ValueError(
+            f"a must hold between 1 and {theta.shape[0]} weights (one per row of theta used), got {a.size}"
+        )
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"mask must be a boolean array (True = keep), got dtype {mask.dtype}")
+    if mask.shape != a.shape:
+        raise ValueError(f"mask must have the shape of a {a.shape}, got {mask.shape}")
+    if not mask.any():
+        raise ValueError("mask must keep at least one neuron")
+    n = as_int(n, "n", minimum=1)
+    N = a.size
+    K, r = problem.second_moments(theta[:N])
+    S = np.flatnonzero(mask)
+    K_SS = K[np.ix_(S, S)]
+    b_S = np.linalg.solve(K_SS, r[S])
+    floor = problem.noise_var + problem.signal - float(b_S @ r[S])
+    mu = np.linalg.eigvalsh(K)
+    zeta = float(implicit_regularization(np.maximum(mu, np.finfo(float).eps * mu[-1]), n))  # rounding can give mu <= 0
+    c = np.linalg.solve(K, r)
+    m = np.linalg.solve(K + zeta * np.eye(N), r)
+
+    def quad(u):
+        return float(u @ K_SS @ u)
+
+    return SupportCosts(
+        floor=float(floor), cost=quad(a[S] - b_S), shrinkage=quad(m[S] - c[S]),
+        mismatch=quad(c[S] - b_S), zeta=zeta, b_S=b_S, c_S=c[S], m_S=m[S],
+    )

@@ -1973,7 +1973,7 @@ def random_features_pruned_risk(
     >>> bool(r[1] > 3 * dense)    # pruning the wide model without retraining is poor
     True
     """
-    from .random_features import _kernel_block
+    from .random_features import RandomFeaturesProblem
 
     theta = as_float_array(theta, "theta", ndim=2)
     n_max, d = theta.shape
@@ -1999,15 +1999,15 @@ def random_features_pruned_risk(
     draws = as_int(draws, "draws", minimum=2)
     rng = _as_generator(rng)
 
-    c = _relu_constants()
     signal = float(beta @ beta)
-    cross_all = c.mu1 * (theta @ beta) / np.sqrt(d)  # E[z_a y]
+    # exact E[z z^T] and E[z y] of the widest model; the width-N model uses their leading blocks
+    K_all, r_all = RandomFeaturesProblem(d=d, beta=beta, noise_var=noise_var).second_moments(theta[: Ns.max()])
     out = np.empty(Ns.size)
     for j, N in enumerate(Ns.tolist()):
-        K = _kernel_block(theta[:N], theta[:N], d)
+        K = K_all[:N, :N]
         lam, V = np.linalg.eigh(K)
         lam = np.maximum(lam, np.finfo(float).eps * lam[-1])
-        q = cross_all[:N]
+        q = r_all[:N]
         coef = (V.T @ q) / lam
         resid = max(signal - float(np.sum(lam * coef**2)), 0.0)
         bias, variance, sigma2, kappa = _ridge_parts(
