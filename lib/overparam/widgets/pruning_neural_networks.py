@@ -1,0 +1,502 @@
+"""Figures and explorer of lesson 10: pruning a small neural network, next to the paper's ResNet-20.
+
+Everything here draws results that were already computed by :func:`overparam.nn.prune_experiment`
+(a :class:`~overparam.nn.PruneResults`: errors of the dense width-``k`` networks and of their pruned
+versions, over seeds and widths) or read off the paper (:data:`overparam.nn.PAPER_RESNET20`); nothing
+here trains a network.
+
+* :func:`draw_digits` — a few training digits whose labels were flipped, with the noisy and the
+  true label.
+* :func:`interpolation_band` — the widths over which the dense network goes from clearly missing
+  training labels to fitting (almost) all of them, noisy ones included.
+* :func:`draw_errors` — error against the width ``k`` for some variants (means over seeds with
+  ±1 s.e. bars), the interpolation band shaded and the width where the dense net has as many
+  weights as training images marked; optionally a second run (for example the lesson's live run)
+  as open markers over it.
+* :func:`draw_fits` — bars of the clean training labels fitted and the flipped ones memorised.
+* :func:`legend_below` — one legend under a figure of several panels.
+* :func:`expected_live_units` — the expected number of live hidden units of a uniformly random
+  mask; :func:`draw_live_units` draws it next to the measured counts.
+* :func:`draw_paper` — the paper's ResNet-20 / CIFAR-10 curves (approximate values read off its
+  figure).
+* :func:`draw` / :func:`make_explorer` — the explorer: choose the retraining (long, short, none), the
+  mask (magnitude, random) and the error (test, train); the callback only redraws stored results.
+
+Used by lesson 10 (``lessons/10_pruning_neural_networks.ipynb``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, NullLocator
+
+from .. import nn, plots
+from .._validate import as_float, as_int
+from . import Explorer, dropdown
+
+__all__ = [
+    "RETRAINING",
+    "MASKS",
+    "ERRORS",
+    "STYLE",
+    "variant",
+    "interpolation_band",
+    "raw_pixels",
+    "draw_digits",
+    "draw_errors",
+    "draw_fits",
+    "legend_below",
+    "expected_live_units",
+    "draw_live_units",
+    "draw_paper",
+    "draw",
+    "make_explorer",
+]
+
+#: Retraining recipes offered by the explorer: rewind and retrain long (constant rate), short (cosine), none.
+RETRAINING = {"long": "rewind + retrain long", "short": "rewind + retrain short", "none": "no retraining"}
+#: Pruning masks offered by the explorer.
+MASKS = {"magnitude": "global magnitude", "random": "random"}
+#: Which error the explorer shows.
+ERRORS = {"test": "test error (clean labels)", "train": "training error (noisy labels)"}
+
+#: Legend name, colour, marker and line style of every variant of :data:`overparam.nn.VARIANTS`.
+STYLE = {
+    "dense": ("dense width k", plots.COLORS["dense"], "o", "-"),
+    "no_retrain": ("magnitude, no retraining", plots.PALETTE["black"], "x", ":"),
+    "magnitude_long": ("magnitude + rewind, long", plots.COLORS["magnitude"], "s", "-"),
+    "random_long": ("random + rewind, long", plots.COLORS["random"], "^", "-"),
+    "magnitude_short": ("magnitude + rewind, short", plots.COLORS["magnitude"], "s", "--"),
+    "random_short": ("random + rewind, short", plots.COLORS["random"], "^", "--"),
+}
+
+
+def variant(retraining: str, mask: str) -> str | None:
+    """The :data:`overparam.nn.VARIANTS` name of a retraining recipe and a mask.
+
+    Returns ``None`` for a random mask without retraining, which the experiment does not run.
+
+    Examples
+    --------
+    >>> variant("long", "magnitude"), variant("short", "random"), variant("none", "magnitude")
+    ('magnitude_long', 'random_short', 'no_retrain')
+    """
+    if retraining not in RETRAINING:
+        raise ValueError(f"retraining must be one of {list(RETRAINING)}, got {retraining!r}")
+    if mask not in MASKS:
+        raise ValueError(f"mask must be one of {list(MASKS)}, got {mask!r}")
+    if retraining == "none":
+        return "no_retrain" if mask == "magnitude" else None
+    return f"{mask}_{retraining}"
+
+
+def _check_results(results, name: str = "results") -> nn.PruneResults:
+    if not isinstance(results, nn.PruneResults):
+        raise TypeError(f"{name} must be an overparam.nn.PruneResults (from prune_experiment or load_reference), "
+                        f"got {type(results).__name__}")
+    return results
+
+
+def interpolation_band(results, high: float = 0.05, low: float = 0.005) -> tuple[int, int]:
+    """Widths over which the dense network starts to fit its noisy training labels.
+
+    The band runs from the largest width whose dense training error (mean over seeds) is still
+    above ``high`` to the smallest width whose training error is at most ``low`` (with 1200
+    training images and the defaults: from "misses more than 60 labels" to "misses at most 6").
+
+    Parameters
+    ----------
+    results : PruneResults
+    high, low : float
+        The two training-error levels, ``0 <= low < high``.
+
+    Returns
+    -------
+    (int, int)
+        The first and last width of the band.
+    """
+    results = _check_results(results)
+    high, low = as_float(high, "high", minimum=0.0), as_float(low, "low", minimum=0.0)
+    if not low < high:
+        raise ValueError(f"low must be below high, got low={low} and high={high}")
+    train = results.train_error["dense"].mean(axis=0)
+    widths = results.widths
+    fits = np.flatnonzero(train <= low)
+    if fits.size == 0:
+        raise ValueError(f"the dense network never reaches training error {low} at these widths")
+    last = int(fits[0])
+    above = np.flatnonzero(train[:last] > high)
+    first = int(above[-1]) if above.size else 0
+    return int(widths[first]), int(widths[last])
+
+
+def raw_pixels(X_train) -> np.ndarray:
+    """Undo the standardisation of :func:`overparam.nn.load_digits_data` on its training inputs (for display).
+
+    The loader maps each pixel ``x`` (in ``[0, 1]``) to ``z = (x - m) / (sd + 0.1)`` with the
+    training mean ``m`` and standard deviation ``sd``. From the standardised training set alone,
+    ``std(z) = sd / (sd + 0.1)`` gives ``sd``, and since every pixel is 0 in some training image,
+    ``min(z) = -m / (sd + 0.1)`` gives ``m``. Returns the pixels in ``[0, 1]``. (Exact when every
+    pixel is 0 in some training image, as with the lesson's 1200; for a small training set a pixel
+    that is inked in every image is shifted, which only changes its grey level in the picture.)
+
+    Parameters
+    ----------
+    X_train : ndarray of shape (n_train, 64)
+        The standardised training inputs (all of them: the statistics are those of the whole set).
+
+    Returns
+    -------
+    ndarray of shape (n_train, 64)
+    """
+    z = np.asarray(X_train, dtype=float)
+    if z.ndim != 2 or z.shape[0] < 2:
+        raise ValueError(f"X_train must be the (n_train, n_pixels) training inputs, got shape {z.shape}")
+    ratio = np.clip(z.std(axis=0), 0.0, 1.0 - 1e-9)
+    scale = 0.1 * ratio / (1.0 - ratio) + 0.1
+    return np.clip(z * scale - scale * z.min(axis=0), 0.0, 1.0)
+
+
+def draw_digits(data, count: int = 8, seed=0):
+    """Show ``count`` training digits whose labels were flipped, with their noisy and true labels.
+
+    Parameters
+    ----------
+    data : overparam.nn.Digits
+    count : int
+        Number of flipped digits shown (chosen at random by ``seed``), 1 to 16.
+    seed : int
+        Seed of the choice.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(data, nn.Digits):
+        raise TypeError(f"data must be an overparam.nn.Digits (from load_digits_data), got {type(data).__name__}")
+    count = as_int(count, "count", minimum=1)
+    if count > 16:
+        raise ValueError(f"count must be at most 16, got {count}")
+    flipped = np.flatnonzero(data.flipped)
+    if flipped.size < count:
+        raise ValueError(f"data has only {flipped.size} flipped training labels, fewer than count={count}")
+    chosen = np.sort(np.random.default_rng(seed).choice(flipped, size=count, replace=False))
+    pixels = raw_pixels(data.X_train)
+    fig, axes = plots.new_figure(ncols=count, width=1.45, height=2.0)
+    for ax, i in zip(np.atleast_1d(axes), chosen):
+        ax.imshow(pixels[i].reshape(8, 8), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax.set_title(f"label {data.y_train[i]}\n(true {data.y_train_clean[i]})", fontsize=13)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(True)
+            spine.set_color("#999999")
+    return fig
+
+
+def _tick_labels(widths) -> list[str]:
+    """Labels of the width ticks: a width squeezed between close neighbours (ratio <= 1.5) stays unlabelled."""
+    widths = [float(k) for k in widths]
+    shown = [True] * len(widths)
+    for i in range(1, len(widths) - 1):
+        previous = max(j for j in range(i) if shown[j])
+        if widths[i + 1] / widths[previous] <= 1.5 + 1e-9:
+            shown[i] = False
+    return [f"{k:g}" if keep else "" for k, keep in zip(widths, shown)]
+
+
+def _width_axis(ax, widths) -> None:
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(list(widths)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels(_tick_labels(widths))
+
+
+def draw_errors(ax, results, variants, split: str = "test", band: bool = True, threshold: bool = True,
+                overlay=None, overlay_label: str = "live run", legend: bool = True, title: str | None = None):
+    """Error against the dense width ``k`` for some variants of a :class:`~overparam.nn.PruneResults`.
+
+    Markers are means over seeds with ±1 standard error (plotted with
+    :func:`overparam.plots.simulation_points`, one trial = one seed). The interpolation band of the
+    dense network (:func:`interpolation_band`) is shaded, and the width at which the dense network
+    has as many weights as there are training images, ``k (n_in + n_out) = n``, is marked.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    results : PruneResults
+    variants : sequence of str
+        Names from :data:`overparam.nn.VARIANTS`.
+    split : {"test", "train"}
+        Test error (clean test labels) or training error (on the noisy training labels).
+    band, threshold : bool
+        Shade the interpolation band; mark ``k (n_in + n_out) = n``.
+    overlay : PruneResults, optional
+        A second run of the same variants, drawn as open markers (means over its seeds).
+    overlay_label : str
+        Legend name of the overlay.
+    legend : bool
+        Draw the legend (below the axes).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+    """
+    results = _check_results(results)
+    if overlay is not None:
+        overlay = _check_results(overlay, "overlay")
+    if split not in ("test", "train"):
+        raise ValueError(f'split must be "test" or "train", got {split!r}')
+    variants = list(variants)
+    for v in variants:
+        if v not in STYLE:
+            raise ValueError(f"variants must be names from {list(STYLE)}, got {v!r}")
+    widths = results.widths
+    if band:
+        lo, hi = interpolation_band(results)
+        ax.axvspan(lo, hi, color="#DDDDDD", alpha=0.6, zorder=0, label=f"dense net starts to interpolate (k = {lo}–{hi})")
+    if threshold:
+        n_train = results.settings.get("n_train")
+        budget = results.settings.get("budget")
+        if n_train and budget:
+            per_unit = budget / results.s  # weights per hidden unit, n_in + n_out
+            plots.mark_threshold(ax, n_train / per_unit, label=f"k·{per_unit:g} weights = n = {n_train}")
+    for j, v in enumerate(variants):
+        name, color, marker, line = STYLE[v]
+        summary = results.summary(v, split)
+        plots.simulation_points(ax, summary, label=name, color=color, stat="mean", marker=marker,
+                                linestyle=line, linewidth=1.8, markersize=6.5)
+        if overlay is not None and v in overlay.test_error:
+            other = overlay.summary(v, split)
+            ax.plot(other.x, other.mean, marker, color=color, markerfacecolor="white", markersize=10,
+                    markeredgewidth=1.8, linestyle="none",
+                    label=f"open markers: {overlay_label} (mean of {other.n_trials} seeds)" if j == 0 else None)
+    _width_axis(ax, widths)
+    ylabel = "test error (clean test labels)" if split == "test" else "training error (noisy labels)"
+    plots.finish(ax, "hidden width k of the dense network", ylabel, title=title, legend=False)
+    if legend:
+        ax.legend(fontsize=10.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    return ax
+
+
+def draw_fits(ax, fits: dict, title: str | None = None):
+    """Bars: the fraction of clean training labels fitted and of flipped training labels memorised.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    fits : dict of str to (float, float)
+        For each variant name of :data:`STYLE`: (fraction of the clean training labels the network
+        predicts, fraction of the flipped training labels it predicts — i.e. memorised).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+    """
+    if not isinstance(fits, dict) or not fits:
+        raise TypeError("fits must be a non-empty dict of variant name -> (clean fitted, flipped memorised)")
+    names = list(fits)
+    for name in names:
+        if name not in STYLE:
+            raise ValueError(f"fits keys must be names from {list(STYLE)}, got {name!r}")
+        if np.shape(fits[name]) != (2,):
+            raise ValueError(f"fits[{name!r}] must be a pair (clean fitted, flipped memorised), got {fits[name]!r}")
+    x = np.arange(len(names), dtype=float)
+    values = np.array([fits[name] for name in names], dtype=float)
+    colors = [STYLE[name][1] for name in names]
+    ax.bar(x - 0.2, values[:, 0], 0.38, color=colors, alpha=0.35, edgecolor=colors, label="clean labels fitted")
+    ax.bar(x + 0.2, values[:, 1], 0.38, color=colors, edgecolor="black", hatch="//",
+           label="flipped labels memorised")
+    for j in range(len(names)):
+        for side, value in ((-0.2, values[j, 0]), (0.2, values[j, 1])):
+            ax.text(x[j] + side, value + 0.01, f"{value:.2f}", ha="center", va="bottom", fontsize=11)
+    ax.set_xticks(x)
+    ax.set_xticklabels([name.replace("_", "\n") for name in names], fontsize=12)
+    ax.set_ylim(0.0, 1.25)
+    ax.grid(axis="x", visible=False)
+    plots.finish(ax, "", "fraction of the training images", title=title, legend=False)
+    ax.legend(fontsize=10.5, loc="upper right", ncols=2)
+    return ax
+
+
+def legend_below(fig, axes, ncols: int = 2, fontsize: float = 10.5):
+    """One legend under the whole figure with every distinct entry of ``axes`` (constrained layout).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    axes : Axes or sequence of Axes
+    ncols : int
+    fontsize : float
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    handles, labels = [], []
+    for ax in np.atleast_1d(axes):
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    if not labels:
+        raise ValueError("the axes have no labelled artists to put in a legend")
+    return fig.legend(handles, labels, loc="outside lower center", ncols=as_int(ncols, "ncols", minimum=1),
+                      fontsize=fontsize)
+
+
+def expected_live_units(width, s: int, n_in: int = 64, n_out: int = 10) -> np.ndarray:
+    """Expected live hidden units of a uniformly random mask keeping the dense width-``s`` weight count.
+
+    With ``k`` hidden units each weight is kept with probability ``q = s/k`` (the budget
+    ``s (n_in + n_out)`` out of ``k (n_in + n_out)`` weights); treating the weights as independent,
+    a unit is live (at least one kept incoming and one kept outgoing weight) with probability
+    ``(1 - (1 - q)^n_in) (1 - (1 - q)^n_out)``.
+
+    Examples
+    --------
+    >>> float(expected_live_units(8, 8)), round(float(expected_live_units(128, 8)), 1)
+    (8.0, 59.9)
+    """
+    k = np.asarray(width, dtype=float)
+    s = as_int(s, "s", minimum=1)
+    if np.any(k < s):
+        raise ValueError(f"width must be at least s = {s}, got {width}")
+    q = s / k
+    return k * (1 - (1 - q) ** n_in) * (1 - (1 - q) ** n_out)
+
+
+def draw_live_units(ax, results, legend: bool = True):
+    """Live hidden units of both masks against ``k``, with the random-mask expectation and ``k`` itself."""
+    results = _check_results(results)
+    widths = results.widths
+    grid = np.geomspace(widths[0], widths[-1], 100)
+    ax.plot(grid, grid, ":", color=plots.COLORS["threshold"], linewidth=1.5, label="all k units")
+    plots.theory_line(ax, grid, expected_live_units(grid, results.s), label="random mask, expected",
+                      color=plots.COLORS["random"], linewidth=1.8)
+    for rule, marker in (("magnitude", "s"), ("random", "^")):
+        counts = np.asarray(results.live_units[rule], dtype=float)
+        ax.plot(widths, counts.mean(axis=0), marker, color=plots.COLORS[rule], markersize=7, linestyle="none",
+                label=f"{rule} mask, measured (mean of {counts.shape[0]} seeds)")
+    _width_axis(ax, widths)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(FixedLocator([8, 16, 32, 64, 128]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_yticklabels(["8", "16", "32", "64", "128"])
+    plots.finish(ax, "hidden width k of the dense network", "live hidden units after pruning", legend=False)
+    if legend:
+        ax.legend(fontsize=10.5, loc="upper left")
+    return ax
+
+
+def draw_paper(ax, paper=None, band=(11, 23), legend: bool = True):
+    """The paper's ResNet-20 / CIFAR-10 test errors against the width ``k`` (read off its figure).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    paper : dict, optional
+        In the form of :data:`overparam.nn.PAPER_RESNET20` (the default).
+    band : (float, float)
+        The interpolation band to shade (the paper's figure: about k = 11–23).
+    legend : bool
+
+    Returns
+    -------
+    Axes
+    """
+    paper = nn.PAPER_RESNET20 if paper is None else paper
+    widths = np.asarray(paper["widths"], dtype=float)
+    ax.axvspan(*band, color="#DDDDDD", alpha=0.6, zorder=0, label=f"interpolation band (k ≈ {band[0]}–{band[1]})")
+    for key, name, color, marker in (
+        ("dense", "dense width k", plots.COLORS["dense"], "o"),
+        ("sparse_s10", "magnitude + rewind, s = 10", plots.PALETTE["vermillion"], "D"),
+        ("sparse_s5", "magnitude + rewind, s = 5", plots.COLORS["magnitude"], "s"),
+    ):
+        ax.plot(widths, paper[key], marker + "-", color=color, label=name, linewidth=1.8, markersize=6.5)
+    ax.plot([widths[-1]], [paper["random_s5_k50"]], "^", color=plots.COLORS["random"], markersize=10,
+            label="random + rewind, s = 5")
+    _width_axis(ax, widths)
+    plots.finish(ax, "width k of ResNet-20 (k = 16 is the standard net)", "test error (CIFAR-10)", legend=False)
+    low, high = paper["no_retrain_s5"]
+    ax.text(0.98, 0.97, f"magnitude, no retraining, s = 5:\ntest error {low:.2f}–{high:.2f} (off the chart)",
+            transform=ax.transAxes, ha="right", va="top", fontsize=10.5, color="#444444")
+    if legend:
+        ax.legend(fontsize=10.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    return ax
+
+
+def draw(retraining: str = "long", mask: str = "magnitude", error: str = "test", results=None, live=None):
+    """The explorer's figure: one pruned variant against the dense networks, over the width ``k``.
+
+    Parameters
+    ----------
+    retraining : {"long", "short", "none"}
+    mask : {"magnitude", "random"}
+    error : {"test", "train"}
+    results : PruneResults, optional
+        Default: :func:`overparam.nn.load_reference`.
+    live : PruneResults, optional
+        A second run (the lesson's live run), drawn as open markers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    name = variant(retraining, mask)
+    if error not in ERRORS:
+        raise ValueError(f"error must be one of {list(ERRORS)}, got {error!r}")
+    results = nn.load_reference() if results is None else _check_results(results)
+    fig, ax = plots.new_figure(width=9.0, height=6.0)
+    shown = ["dense"] + ([name] if name else [])
+    draw_errors(ax, results, shown, split=error, overlay=live, legend=False,
+                title=f"{MASKS[mask]} mask, {RETRAINING[retraining]}: budget "
+                      f"{results.settings.get('budget', '')} weights")
+    ax.set_ylim(0.0, 1.0 if retraining == "none" else (0.4 if error == "test" else 0.3))
+    if name is None:
+        ax.text(0.5, 0.6, "random masks without retraining\nare not part of the experiment",
+                transform=ax.transAxes, ha="center", fontsize=12, color="#444444")
+    else:
+        at_s = results.summary(name, error).mean[0]
+        ax.axhline(at_s, color=plots.COLORS["small"], linewidth=1.2, linestyle="-.",
+                   label=f"dense width s = {results.s}, same recipe")
+    legend_below(fig, ax, fontsize=10)
+    return fig
+
+
+def make_explorer(results=None, live=None) -> Explorer:
+    """Build the lesson-10 explorer over stored results: retraining, mask and error.
+
+    Parameters
+    ----------
+    results : PruneResults, optional
+        Default: the stored reference run, :func:`overparam.nn.load_reference`.
+    live : PruneResults, optional
+        The lesson's live run, drawn over it as open markers.
+
+    Returns
+    -------
+    Explorer
+
+    Examples
+    --------
+    >>> explorer = make_explorer()
+    >>> sorted(explorer.values)
+    ['error', 'mask', 'retraining']
+    """
+    results = nn.load_reference() if results is None else _check_results(results)
+    if live is not None:
+        live = _check_results(live, "live")
+
+    def _draw(retraining, mask, error):
+        return draw(retraining, mask, error, results=results, live=live)
+
+    controls = {
+        "retraining": dropdown("retraining", {label: key for key, label in RETRAINING.items()}, "long"),
+        "mask": dropdown("mask", {label: key for key, label in MASKS.items()}, "magnitude"),
+        "error": dropdown("error", {label: key for key, label in ERRORS.items()}, "test"),
+    }
+    return Explorer(_draw, controls)

@@ -1,0 +1,185 @@
+"""Lesson 10's figures and explorer: they draw stored results of the numpy network, never train one."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from overparam import experiments, nn, plots
+from overparam.widgets import Explorer
+from overparam.widgets import pruning_neural_networks as pnn
+
+
+def _fake_results(widths=(8, 12, 16, 32), seeds=(0, 1, 2), dense_train=(0.2, 0.1, 0.01, 0.0), s=8):
+    """Hand-made results with known values (no training), in the form prune_experiment returns."""
+    rng = np.random.default_rng(0)
+    shape = (len(seeds), len(widths))
+    test = {v: rng.uniform(0.1, 0.3, size=shape) for v in nn.VARIANTS}
+    train = {v: rng.uniform(0.1, 0.3, size=shape) for v in nn.VARIANTS}
+    train["dense"] = np.tile(np.asarray(dense_train, dtype=float), (len(seeds), 1))
+    live = {r: np.tile(np.asarray(widths), (len(seeds), 1)) for r in nn.MASK_RULES}
+    settings = {"budget": nn.weight_budget(s), "n_train": 1200, "n_test": 597}
+    return nn.PruneResults(np.asarray(widths), np.asarray(seeds), s, settings, test, train, live)
+
+
+def _legend_texts(fig):
+    texts = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    return texts
+
+
+def test_variant_names():
+    assert pnn.variant("long", "magnitude") == "magnitude_long"
+    assert pnn.variant("short", "random") == "random_short"
+    assert pnn.variant("none", "magnitude") == "no_retrain"
+    assert pnn.variant("none", "random") is None
+    assert {pnn.variant(r, m) for r in ("long", "short") for m in pnn.MASKS} | {"dense", "no_retrain"} == set(nn.VARIANTS)
+    assert set(pnn.STYLE) == set(nn.VARIANTS)
+    with pytest.raises(ValueError, match="retraining must be one of"):
+        pnn.variant("medium", "random")
+    with pytest.raises(ValueError, match="mask must be one of"):
+        pnn.variant("long", "hessian")
+
+
+def test_interpolation_band():
+    # dense training error 0.2, 0.1, 0.01, 0.0: above 5% up to k = 12, at most 0.5% from k = 32
+    assert pnn.interpolation_band(_fake_results()) == (12, 32)
+    assert pnn.interpolation_band(_fake_results(), high=0.15, low=0.02) == (8, 16)
+    # interpolating from the first width: the band starts there
+    assert pnn.interpolation_band(_fake_results(dense_train=(0.0, 0.0, 0.0, 0.0))) == (8, 8)
+    with pytest.raises(ValueError, match="never reaches"):
+        pnn.interpolation_band(_fake_results(dense_train=(0.3, 0.2, 0.1, 0.05)))
+    with pytest.raises(ValueError, match="low must be below high"):
+        pnn.interpolation_band(_fake_results(), high=0.01, low=0.05)
+    with pytest.raises(TypeError, match="PruneResults"):
+        pnn.interpolation_band({"dense": 1})
+
+
+def test_interpolation_band_of_the_stored_run():
+    """The stored run's dense net misses 13% of its training labels at k = 12 and none from k = 20 on."""
+    reference = nn.load_reference()
+    lo, hi = pnn.interpolation_band(reference)
+    train = reference.summary("dense", "train").mean
+    widths = list(reference.widths)
+    assert train[widths.index(lo)] > 0.05 and train[widths.index(hi)] <= 0.005
+    assert lo < hi and 74 * lo < reference.settings["n_train"] < 74 * hi  # the band holds k (n_in + n_out) = n
+
+
+def test_raw_pixels_undo_the_standardisation():
+    from sklearn.datasets import load_digits
+
+    data = nn.load_digits_data(n_train=1200, label_noise=0.2, seed=3)   # the lesson's size
+    pixels = pnn.raw_pixels(data.X_train) * 16
+    np.testing.assert_allclose(pixels, np.round(pixels), atol=1e-4)  # back on the 0..16 grid
+    originals = {row.tobytes() for row in load_digits().data.astype(np.uint8)}
+    assert all(row.tobytes() in originals for row in np.round(pixels).astype(np.uint8))
+    with pytest.raises(ValueError, match="X_train must be"):
+        pnn.raw_pixels(np.zeros(64))
+
+
+def test_draw_digits_shows_flipped_labels():
+    data = nn.load_digits_data(n_train=300, label_noise=0.2, seed=1)
+    fig = pnn.draw_digits(data, count=5, seed=2)
+    assert isinstance(fig, Figure) and len(fig.axes) == 5
+    for ax in fig.axes:
+        noisy, true = (int(t.split()[-1].strip("()")) for t in ax.get_title().split("\n"))
+        assert noisy != true
+    with pytest.raises(ValueError, match="at most 16"):
+        pnn.draw_digits(data, count=17)
+    with pytest.raises(TypeError, match="Digits"):
+        pnn.draw_digits(data.X_train)
+
+
+def test_expected_live_units_formula_and_simulation():
+    assert float(pnn.expected_live_units(8, 8)) == pytest.approx(8.0)
+    k, s = 96, 8
+    q = s / k
+    assert float(pnn.expected_live_units(k, s)) == pytest.approx(k * (1 - (1 - q) ** 64) * (1 - (1 - q) ** 10))
+    # against random masks drawn by the library (the formula treats weights as independent)
+    net = nn.init_network(k, np.random.default_rng(0))
+    counts = [nn.live_hidden_units(nn.random_masks(net, nn.weight_budget(s), np.random.default_rng(i)))
+              for i in range(200)]
+    assert np.mean(counts) == pytest.approx(float(pnn.expected_live_units(k, s)), rel=0.02)
+    with pytest.raises(ValueError, match="at least s"):
+        pnn.expected_live_units(4, 8)
+
+
+def test_tick_labels_skip_crowded_widths():
+    assert pnn._tick_labels([8, 10, 12, 16, 20, 24, 32]) == ["8", "", "12", "16", "", "24", "32"]
+    assert pnn._tick_labels([8, 12, 16, 32, 64]) == ["8", "12", "16", "32", "64"]
+
+
+def test_draw_errors_plots_the_means_over_seeds():
+    results = _fake_results()
+    live = results.select(seeds=[0, 1])
+    fig = plots.new_figure()[0]
+    ax = fig.axes[0]
+    pnn.draw_errors(ax, results, ["dense", "magnitude_long"], split="train", overlay=live)
+    bars = [c for c in ax.containers if hasattr(c, "lines")]
+    np.testing.assert_allclose(bars[0].lines[0].get_ydata(), results.train_error["dense"].mean(axis=0))
+    texts = _legend_texts(fig)
+    assert any("mean of 3 trials" in t for t in texts) and any("live run (mean of 2 seeds)" in t for t in texts)
+    assert any("k = 12–32" in t for t in texts) and any("n = 1200" in t for t in texts)
+    with pytest.raises(ValueError, match="split"):
+        pnn.draw_errors(ax, results, ["dense"], split="validation")
+    with pytest.raises(ValueError, match="variants must be names"):
+        pnn.draw_errors(ax, results, ["pruned"])
+
+
+def test_draw_fits_and_paper():
+    fig, (ax, ax2) = plots.new_figure(ncols=2)
+    pnn.draw_fits(ax, {"magnitude_long": (0.95, 0.25), "random_long": (0.95, 0.13)})
+    heights = sorted(round(p.get_height(), 2) for p in ax.patches)
+    assert heights == [0.13, 0.25, 0.95, 0.95]
+    with pytest.raises(ValueError, match="pair"):
+        pnn.draw_fits(ax, {"dense": 0.5})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        pnn.draw_fits(ax, {})
+    pnn.draw_paper(ax2)
+    dense = next(line for line in ax2.get_lines() if line.get_label() == "dense width k")
+    np.testing.assert_allclose(dense.get_ydata(), nn.PAPER_RESNET20["dense"])
+
+
+def test_make_explorer_without_arguments_uses_the_stored_run():
+    explorer = pnn.make_explorer()
+    assert isinstance(explorer, Explorer)
+    assert explorer.values == {"retraining": "long", "mask": "magnitude", "error": "test"}
+    fig = explorer.figure()
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    texts = _legend_texts(fig)
+    assert any("magnitude + rewind, long (mean of 5 trials" in t for t in texts)
+    assert not any("open markers" in t for t in texts)
+
+
+def test_explorer_never_trains_and_redraws(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the explorer callback must not train or run the experiment")
+
+    results = _fake_results()
+    explorer = pnn.make_explorer(results=results, live=results.select(seeds=[1]))
+    monkeypatch.setattr(nn, "train", forbidden)
+    monkeypatch.setattr(nn, "prune_experiment", forbidden)
+    monkeypatch.setattr(nn, "load_reference", forbidden)
+    explorer.redraw_seconds()
+    for values in ({"retraining": "short", "mask": "random"}, {"error": "train"}, {"retraining": "none"},
+                   {"retraining": "none", "mask": "random"}):
+        seconds = explorer.redraw_seconds(**values)
+        assert np.isfinite(seconds) and seconds > 0  # the 0.3 s budget is measured by the benchmark
+    texts = _legend_texts(explorer.figure(retraining="short", mask="random"))
+    assert any(t.startswith("random + rewind, short") for t in texts)
+    fig = explorer.figure(retraining="none", mask="random")
+    assert any("not part of the experiment" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_explorer_validation():
+    with pytest.raises(TypeError, match="PruneResults"):
+        pnn.make_explorer(results={"widths": [8]})
+    with pytest.raises(TypeError, match="live must be"):
+        pnn.make_explorer(results=_fake_results(), live=[1, 2])
+    with pytest.raises(ValueError, match="error must be one of"):
+        pnn.draw(error="validation", results=_fake_results())
