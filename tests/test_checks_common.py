@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex03, ex05, ex06, ex07, ex08
+from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex03, ex05, ex06, ex07, ex08, ex09, ex10
 
 #: (task, reference solution) for every task whose answer is a function
 FUNCTION_TASKS = [
@@ -36,6 +36,13 @@ FUNCTION_TASKS = [
     (ex08.task1, ex08.best_support_weights),
     (ex08.task2, ex08.pruning_cost),
     (ex08.task3, ex08.retrained_risk),
+    (ex09.task1, ex09.hessian_scores),
+    (ex09.task2, ex09.prune_and_retrain),
+    (ex09.task3, ex09.best_weights_on_support),
+    (ex09.task4, ex09.pruning_cost),
+    (ex10.task1, ex10.global_magnitude_mask),
+    (ex10.task2, ex10.train_masked),
+    (ex10.task3, ex10.live_hidden_units),
 ]
 TASKS = [task for task, _ in FUNCTION_TASKS]
 
