@@ -269,6 +269,11 @@ def _grade_task1(fn) -> None:
                 f"{what} kept {count} weights where budget = {budget}: your ranking included the biases. "
                 "Biases are neither pruned nor counted in the budget; rank |W1| and |W2| only"
             )
+        if count < budget and _is_top(kept, scores):
+            raise Incorrect(
+                f"{what} kept {count} weights where budget = {budget}: the largest ones, but too few. A strict "
+                "threshold (|w| > the budget-th largest) drops the weight at the cut; keep exactly budget weights"
+            )
         per_layer = _is_top(M1.ravel(), np.abs(net.W1.ravel())) and _is_top(M2.ravel(), np.abs(net.W2.ravel()))
         if per_layer:
             raise Incorrect(
@@ -287,7 +292,8 @@ def _grade_task1(fn) -> None:
         if count != budget:
             raise Incorrect(f"{what} kept {count} weights where budget = {budget}; keep exactly budget weights in total")
         raise Incorrect(
-            f"{what} dropped a weight of larger |w| than one it kept; keep the budget largest |w| over both layers"
+            f"{what} dropped a weight of larger |w| than one it kept; keep the budget largest |w| over both layers "
+            "(and cut the flat mask back into M1 and M2 in the order you concatenated W1 and W2)"
         )
 
 
@@ -312,7 +318,8 @@ task1 = Check(
 
 
 def _adam_variant(net, X, y, steps, lr, masks, *, bias_correction=True, sgd=False, mask_start=True,
-                  mask_grads=True, mask_end=False, eps_inside=False, train_biases=True, folded=False):
+                  mask_grads=True, mask_end=False, eps_inside=False, train_biases=True, folded=False,
+                  stale_grads=False):
     """Adam as the task asks, or with one of the slips a learner makes (to name the slip)."""
     M1, M2 = masks
     keep = {"W1": M1, "b1": True, "W2": M2, "b2": True}
@@ -322,8 +329,9 @@ def _adam_variant(net, X, y, steps, lr, masks, *, bias_correction=True, sgd=Fals
     m = {p: np.zeros_like(getattr(cur, p)) for p in _PARAMS}
     v = {p: np.zeros_like(getattr(cur, p)) for p in _PARAMS}
     beta1, beta2, eps = 0.9, 0.999, 1e-8
+    start = cur.copy()
     for t in range(1, steps + 1):
-        _, grads = nn.loss_and_gradients(cur, X, y)
+        _, grads = nn.loss_and_gradients(start if stale_grads else cur, X, y)
         for p in _PARAMS:
             if p.startswith("b") and not train_biases:
                 continue
@@ -389,7 +397,10 @@ def _as_trained_net(raw, net, what: str) -> nn.TwoLayerNet:
         if arr.shape != getattr(net, p).shape:
             raise Incorrect(f"{what}: the returned {p} has shape {arr.shape}, expected {getattr(net, p).shape}")
         if not np.all(np.isfinite(arr)):
-            raise Incorrect(f"{what}: the returned {p} contains nan or inf")
+            raise Incorrect(
+                f"{what}: the returned {p} contains nan or inf — a division by zero? The bias corrections "
+                "divide by 1 - beta**t, which is 0 at t = 0: count the steps t = 1, 2, ..., steps"
+            )
         params.append(arr)
     return nn.TwoLayerNet(*params)
 
@@ -445,6 +456,8 @@ def _grade_task2(fn) -> None:
              "form); that changes what eps does where gradients are tiny — use the update of the statement, "
              "m_hat / (np.sqrt(v_hat) + eps)"),
             (dict(train_biases=False), "the biases were not trained; train them too (they are never pruned)"),
+            (dict(stale_grads=True), "every step used the gradients of the starting network; compute them at the "
+             "current weights, calling nn.loss_and_gradients on the network being trained at each step"),
         )
         for changes, reason in slips:
             if _close(out, _adam_variant(net, X, y, steps, lr, masks, **changes)):
@@ -454,9 +467,25 @@ def _grade_task2(fn) -> None:
                 raise Incorrect(f"{what}: your loop made {other} Adam steps; make exactly steps = {steps}")
         gap = max(float(np.max(np.abs(getattr(out, p) - getattr(expected, p)))) for p in _PARAMS)
         raise Incorrect(
-            f"{what}: the trained parameters are off (largest difference {gap:.2g}); follow the Adam update "
-            "of the statement, with the gradients of nn.loss_and_gradients"
+            f"{what}: the trained parameters are off (largest difference {gap:.2g}); {_first_step_clue(fn, net, masks, X, y, lr)}"
         )
+
+
+def _first_step_clue(fn, net, masks, X, y, lr) -> str:
+    """Where the learner's loop goes wrong: already at the first step, or only later."""
+    M1, M2 = masks
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            one = _as_trained_net(fn(net.copy(), X.copy(), y.copy(), 1, lr, MaskPair(M1.copy(), M2.copy())), net, "")
+    except Exception:  # noqa: BLE001 - any failure only means there is no clue to give
+        one = None
+    if one is not None and _close(one, nn.train(net, X, y, 1, lr=lr, masks=nn.Masks(M1, M2))):
+        return ("with steps = 1 your function agrees with Adam, so the later steps go wrong: carry m and v from "
+                "step to step, use the step number t = 1, 2, ... in the bias corrections, and compute each step's "
+                "gradients at the current weights")
+    return ("already with steps = 1 your result differs from the Adam update of the statement (with the "
+            "gradients of nn.loss_and_gradients); compare your update with the formula term by term")
 
 
 task2 = Check(
