@@ -24,6 +24,11 @@ def small_problem(width=6, n=15, seed=0, dtype=np.float64):
     return net, X, y
 
 
+def h_step():
+    """Step of the central finite differences (float64)."""
+    return 1e-6
+
+
 def reference_adam(net, X, y, steps, lr, masks=None, schedule="constant"):
     """Adam written plainly on top of loss_and_gradients (the readable version of nn.train)."""
     params = [p.copy() for p in (net.W1, net.b1, net.W2, net.b2)]
@@ -117,13 +122,15 @@ def test_forward_matches_the_formula():
 
 def test_gradients_match_central_finite_differences():
     # float64, step 1e-6: truncation error O(h^2) ~ 1e-12 and rounding ~ 1e-16 / 1e-6 = 1e-10
-    # relative to a loss of ~3, so differences above 1e-7 would be real mistakes (a kink of the ReLU
-    # within 1e-6 of a pre-activation is improbable with these continuous random inputs)
+    # relative to a loss of ~3, so differences above 1e-7 would be real mistakes. The central
+    # difference is only valid away from the ReLU's kink: the first assert checks that no
+    # pre-activation is within 100 steps of zero, so no unit switches on or off in the difference.
     net, X, y = small_problem()
+    assert np.min(np.abs(X @ net.W1.T + net.b1)) > 100 * h_step()  # no ReLU kink within reach of the step
     loss, grads = nn.loss_and_gradients(net, X, y)
     z = nn.forward(net, X)
     assert np.isclose(loss, np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(y.size), y]))
-    h = 1e-6
+    h = h_step()
     for name in ("W1", "b1", "W2", "b2"):
         param, grad = getattr(net, name), getattr(grads, name)
         assert grad.shape == param.shape
@@ -338,12 +345,12 @@ def test_prune_experiment_shapes_and_settings(tiny_results):
         assert table.shape == (2, 3)
     assert r.settings["budget"] == 4 * 74 and r.settings["n_train"] == 300 and r.settings["label_noise"] == 0.2
     assert r.settings["long_steps"] == 100 and r.settings["short_steps"] == 40
+    assert set(r.clean_fitted) == set(r.memorised) == set(nn.VARIANTS)
     # errors are counts of images over the set sizes
     counts = r.test_error["dense"] * r.settings["n_test"]
     assert np.allclose(counts, np.round(counts))
-    # at k = s both masks keep every weight: the long retraining is the dense training itself
-    # (same init, same mask of ones) only if dense_steps == long_steps, which is not the case here,
-    # but no-retraining is exactly the dense network, and every unit is live
+    # at k = s both masks keep every weight, so no retraining is exactly the dense network and every
+    # unit is live
     assert np.array_equal(r.test_error["no_retrain"][:, 0], r.test_error["dense"][:, 0])
     assert np.all(r.live_units["magnitude"][:, 0] == 4) and np.all(r.live_units["random"][:, 0] == 4)
     assert np.all(r.live_units["magnitude"] <= r.widths) and np.all(r.live_units["random"] >= 1)
@@ -359,6 +366,38 @@ def test_prune_experiment_pairs_are_independent_and_bit_reproducible(tiny_result
         assert again.live_units[rule][0, 0] == tiny_results.live_units[rule][1, 2]
 
 
+def test_training_error_splits_into_clean_and_flipped_parts(tiny_results):
+    # 300 training images, 60 flipped: misses = 240 (1 - clean_fitted) + 60 (1 - memorised)
+    r = tiny_results
+    for v in nn.VARIANTS:
+        misses = 240 * (1 - r.clean_fitted[v]) + 60 * (1 - r.memorised[v])
+        assert np.allclose(misses, r.train_error[v] * 300, atol=1e-9), v
+        assert np.all((0 <= r.memorised[v]) & (r.memorised[v] <= 1))
+
+
+def test_clean_labels_leave_memorisation_undefined():
+    data = nn.load_digits_data(n_train=200, label_noise=0.0, seed=2)
+    r = nn.prune_experiment(data, [6], 4, [0], dense_steps=20, long_steps=20, short_steps=10)
+    assert r.settings["label_noise"] == 0.0
+    for v in nn.VARIANTS:
+        assert np.isnan(r.memorised[v]).all()
+        assert np.array_equal(r.clean_fitted[v], 1 - r.train_error[v])
+    text = json.dumps(r.to_dict(), allow_nan=False)  # NaN is stored as null: strict JSON
+    back = nn.PruneResults.from_dict(json.loads(text))
+    assert np.isnan(back.memorised["dense"]).all()
+    assert abs(back.clean_fitted["dense"][0, 0] - r.clean_fitted["dense"][0, 0]) < 1e-6  # stored to 6 decimals
+
+
+def test_results_saved_without_memorisation_still_load(tiny_results):
+    old = tiny_results.to_dict()
+    del old["clean_fitted"], old["memorised"]
+    back = nn.PruneResults.from_dict(old)
+    assert np.allclose(back.test_error["dense"], tiny_results.test_error["dense"], atol=1e-6)
+    assert back.select(widths=[4]).memorised == {}
+    with pytest.raises(ValueError, match="older version"):
+        back.median("dense", split="memorised")
+
+
 def test_prune_experiment_variant_by_hand():
     # one (seed, width) pair rebuilt from the public functions
     data = nn.load_digits_data(n_train=200, seed=2)
@@ -370,6 +409,9 @@ def test_prune_experiment_variant_by_hand():
     assert r.test_error["dense"][0, 0] == nn.error_rate(dense, data.X_test, data.y_test)
     assert r.test_error["random_short"][0, 0] == nn.error_rate(short, data.X_test, data.y_test)
     assert r.train_error["random_short"][0, 0] == nn.error_rate(short, data.X_train, data.y_train)
+    flip = data.flipped
+    assert r.memorised["random_short"][0, 0] == 1 - nn.error_rate(short, data.X_train[flip], data.y_train[flip])
+    assert r.clean_fitted["dense"][0, 0] == 1 - nn.error_rate(dense, data.X_train[~flip], data.y_train[~flip])
     assert r.live_units["random"][0, 0] == nn.live_hidden_units(masks)
 
 
@@ -393,6 +435,8 @@ def test_prune_results_roundtrip_select_and_statistics(tiny_results):
         r.median("pruned")
     with pytest.raises(ValueError, match="split"):
         r.median("dense", split="validation")
+    assert np.array_equal(r.table("random_long", "memorised"), r.memorised["random_long"])
+    assert np.array_equal(sub.memorised["dense"], r.memorised["dense"][[1], :][:, [2, 0]])
     with pytest.raises(ValueError, match="not in these results"):
         r.select(widths=[5])
 
@@ -410,15 +454,27 @@ def test_paper_numbers_are_consistent():
 # ------------------------------------------------------------------------------- reference run
 
 
-def test_stored_reference_is_complete_and_consistent():
-    ref = nn.load_reference()
+@pytest.mark.parametrize("name", nn.REFERENCE_RUNS)
+def test_stored_reference_is_complete_and_consistent(name):
+    ref = nn.load_reference(name)
+    spec = nn_reference.RUNS[name]
     assert ref.s == nn_reference.S
-    assert ref.widths.tolist() == list(nn_reference.REFERENCE_WIDTHS)
-    assert ref.seeds.tolist() == list(nn_reference.REFERENCE_SEEDS)
+    assert ref.widths.tolist() == list(spec["widths"]) and ref.seeds.tolist() == list(spec["seeds"])
     assert ref.settings["budget"] == nn.weight_budget(nn_reference.S)
-    assert ref.settings["n_train"] == 1200 and ref.settings["n_test"] == 597 and ref.settings["label_noise"] == 0.2
+    assert ref.settings["n_train"] == 1200 and ref.settings["n_test"] == 597
+    assert ref.settings["label_noise"] == spec["label_noise"]
+    for q in nn.QUANTITIES:
+        for v in nn.VARIANTS:
+            assert ref.table(v, q).shape == (ref.seeds.size, ref.widths.size), (q, v)
+    # training error = misses on the clean part + misses on the flipped part, in images
+    n_flip = round(spec["label_noise"] * 1200)
     for v in nn.VARIANTS:
-        assert ref.test_error[v].shape == ref.train_error[v].shape == (ref.seeds.size, ref.widths.size)
+        misses = (1200 - n_flip) * (1 - ref.clean_fitted[v])
+        if n_flip:
+            misses = misses + n_flip * (1 - ref.memorised[v])
+        else:
+            assert np.isnan(ref.memorised[v]).all()
+        assert np.allclose(misses, ref.train_error[v] * 1200, atol=1e-3), v
     # at k = s the masks keep every weight, and the long retraining repeats the dense training
     # exactly (same init, same steps, masks of ones): three identical columns
     assert ref.widths[0] == ref.s
@@ -427,8 +483,13 @@ def test_stored_reference_is_complete_and_consistent():
     assert np.array_equal(ref.test_error["magnitude_short"][:, 0], ref.test_error["random_short"][:, 0])
 
 
+def test_load_reference_rejects_unknown_runs():
+    with pytest.raises(ValueError, match="run must be one of noisy, clean"):
+        nn.load_reference("label_noise=0.1")
+
+
 def test_reduced_rerun_reproduces_the_stored_reference(tmp_path):
-    """Rerun the script's reduced mode and compare with the shipped numbers.
+    """Rerun the script's reduced mode (both runs) and compare with the shipped numbers.
 
     On the platform that made the file (same NumPy, BLAS and CPU kernels, see
     ``nn_reference.platform_fingerprint``) the rerun must be bit-identical: every count of images
@@ -438,12 +499,15 @@ def test_reduced_rerun_reproduces_the_stored_reference(tmp_path):
     """
     output = tmp_path / "reduced.json"
     assert nn_reference.main(["--reduced", "--output", str(output)]) == 0
-    rerun = nn.PruneResults.from_dict(json.loads(output.read_text()))
-    assert rerun.widths.tolist() == list(nn_reference.REDUCED_WIDTHS)
-    assert rerun.seeds.tolist() == list(nn_reference.REDUCED_SEEDS)
-    reference = nn.load_reference()
-    diff = nn_reference.differences(rerun, reference)
-    if reference.settings.get("platform") == nn_reference.platform_fingerprint():
-        assert all(d == 0 for part in diff.values() for d in part.values()), diff
-    else:
-        assert max(diff["test"].values()) <= 30, diff
+    stored = json.loads(output.read_text())
+    assert set(stored) == set(nn.REFERENCE_RUNS)
+    for name in nn.REFERENCE_RUNS:
+        rerun = nn.PruneResults.from_dict(stored[name])
+        assert rerun.widths.tolist() == list(nn_reference.REDUCED[name]["widths"])
+        assert rerun.seeds.tolist() == list(nn_reference.REDUCED[name]["seeds"])
+        reference = nn.load_reference(name)
+        diff = nn_reference.differences(rerun, reference)
+        if reference.settings.get("platform") == nn_reference.platform_fingerprint():
+            assert all(d == 0 for part in diff.values() for d in part.values()), (name, diff)
+        else:
+            assert max(diff["test"].values()) <= 30, (name, diff)

@@ -16,9 +16,11 @@ core in seconds:
   :func:`live_hidden_units`);
 * the experiment — for every width ``k >= s``: train dense, prune to the budget, and compare no
   retraining with rewinding the kept weights to their initial values (Frankle & Carbin 2019) and
-  retraining long or short, for magnitude and random masks (:func:`prune_experiment`,
-  :class:`PruneResults`). A stored run of it ships with the package (:func:`load_reference`;
-  regenerate it with ``python -m overparam.nn_reference``).
+  retraining long or short, for magnitude and random masks, each measured by its test error, its
+  training error, and the fractions of clean and of flipped training labels it fits
+  (:func:`prune_experiment`, :class:`PruneResults`). Two stored runs ship with the package, with 20%
+  and with no flipped labels (:func:`load_reference`; regenerate them with
+  ``python -m overparam.nn_reference``).
 
 Everything is float32 (a network of another float dtype, e.g. a float64 copy for a gradient check,
 is computed in its own dtype). Biases are trained but neither pruned nor counted in the budget.
@@ -51,9 +53,11 @@ __all__ = [
     "error_rate",
     "VARIANTS",
     "MASK_RULES",
+    "QUANTITIES",
     "PruneResults",
     "prune_experiment",
     "PAPER_RESNET20",
+    "REFERENCE_RUNS",
     "load_reference",
 ]
 
@@ -564,8 +568,10 @@ def train(net: TwoLayerNet, X, y, steps: int, lr: float = 3e-3, masks: Masks | N
     return flat.to_net()
 
 
-def _error_count_rate(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> float:
-    """Error rate without re-validating (internal, for the experiment loop)."""
+def _error_rate_unchecked(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> float:
+    """:func:`error_rate` without re-validating the inputs (for the experiment loop); NaN for no examples."""
+    if y.size == 0:
+        return math.nan
     hidden = np.maximum(X @ net.W1.T + net.b1, 0)
     return float(np.mean(np.argmax(hidden @ net.W2.T + net.b2, axis=1) != y))
 
@@ -578,7 +584,15 @@ VARIANTS = ("dense", "no_retrain", "magnitude_long", "random_long", "magnitude_s
 MASK_RULES = ("magnitude", "random")
 """Names of the two pruning rules (keys of :attr:`PruneResults.live_units`)."""
 
-_SPLITS = ("test", "train")
+QUANTITIES = ("test", "train", "clean_fitted", "memorised")
+"""What :class:`PruneResults` records per variant: test error, training error (noisy labels), and the
+fractions of the clean and of the flipped training images whose given label the network predicts."""
+
+
+def _json_table(table, decimals: int) -> list:
+    """A table as nested lists of floats rounded to ``decimals``, NaN written as ``None`` (JSON null)."""
+    rounded = np.round(np.asarray(table, dtype=float), decimals)
+    return np.where(np.isnan(rounded), None, rounded).tolist()
 
 
 @dataclass
@@ -601,6 +615,10 @@ class PruneResults:
     live_units : dict of str to ndarray of int, shape (n_seeds, n_widths)
         Hidden units that keep at least one incoming and one outgoing weight, per rule in
         :data:`MASK_RULES`.
+    clean_fitted, memorised : dict of str to ndarray of shape (n_seeds, n_widths)
+        Per variant, the fraction of the training images with an unflipped label, and of those with
+        a flipped label, whose given label the network predicts (``memorised``: wrong labels learnt;
+        NaN when no label was flipped). Empty for results saved before they were recorded.
     """
 
     widths: np.ndarray
@@ -610,39 +628,52 @@ class PruneResults:
     test_error: dict = field(default_factory=dict)
     train_error: dict = field(default_factory=dict)
     live_units: dict = field(default_factory=dict)
+    clean_fitted: dict = field(default_factory=dict)
+    memorised: dict = field(default_factory=dict)
 
-    def _table(self, variant: str, split: str) -> np.ndarray:
-        if split not in _SPLITS:
-            raise ValueError(f'split must be "test" or "train", got {split!r}')
+    def table(self, variant: str, split: str = "test") -> np.ndarray:
+        """The values of one variant, shape (n_seeds, n_widths) (``split`` as in :meth:`median`)."""
+        if split not in QUANTITIES:
+            raise ValueError(f"split must be one of {', '.join(QUANTITIES)}; got {split!r}")
         if variant not in VARIANTS:
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
-        return (self.test_error if split == "test" else self.train_error)[variant]
+        tables = {"test": self.test_error, "train": self.train_error, "clean_fitted": self.clean_fitted,
+                  "memorised": self.memorised}[split]
+        if variant not in tables:
+            raise ValueError(f"these results do not record {split!r} (saved by an older version)")
+        return tables[variant]
 
     def median(self, variant: str, split: str = "test") -> np.ndarray:
-        """Median error over seeds at every width, shape (n_widths,)."""
-        return np.median(self._table(variant, split), axis=0)
+        """Median over seeds at every width, shape (n_widths,).
+
+        ``split`` is one of :data:`QUANTITIES`: ``"test"`` or ``"train"`` error, or the fraction of
+        the clean (``"clean_fitted"``) or flipped (``"memorised"``) training labels fitted.
+        """
+        return np.median(self.table(variant, split), axis=0)
 
     def spread(self, variant: str, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
-        """Smallest and largest error over seeds at every width (with 2–3 seeds, the whole range)."""
-        table = self._table(variant, split)
+        """Smallest and largest value over seeds at every width (``split`` as in :meth:`median`)."""
+        table = self.table(variant, split)
         return table.min(axis=0), table.max(axis=0)
 
     def summary(self, variant: str, split: str = "test"):
-        """The errors as an :class:`overparam.experiments.Summary` over widths (seeds as trials)."""
+        """An :class:`overparam.experiments.Summary` over widths, seeds as trials (``split`` as in :meth:`median`)."""
         from .experiments import summarize
 
-        return summarize(self.widths, self._table(variant, split))
+        return summarize(self.widths, self.table(variant, split))
 
     def select(self, seeds=None, widths=None) -> "PruneResults":
         """The results restricted to some seeds and/or widths (each must be present)."""
         rows = self._positions(self.seeds, seeds, "seeds")
         cols = self._positions(self.widths, widths, "widths")
-        pick = lambda table: table[np.ix_(rows, cols)].copy()  # noqa: E731
+
+        def pick(tables: dict) -> dict:
+            return {key: table[np.ix_(rows, cols)].copy() for key, table in tables.items()}
+
         return PruneResults(
             self.widths[cols].copy(), self.seeds[rows].copy(), self.s, dict(self.settings),
-            {v: pick(t) for v, t in self.test_error.items()},
-            {v: pick(t) for v, t in self.train_error.items()},
-            {r: pick(t) for r, t in self.live_units.items()},
+            pick(self.test_error), pick(self.train_error), pick(self.live_units),
+            pick(self.clean_fitted), pick(self.memorised),
         )
 
     @staticmethod
@@ -656,41 +687,38 @@ class PruneResults:
         return np.array([int(np.flatnonzero(have == w)[0]) for w in want])
 
     def to_dict(self, decimals: int = 6) -> dict:
-        """A JSON-able dict (errors rounded to ``decimals``; 6 keeps every count of images exact)."""
-        def table(t):
-            return np.round(np.asarray(t, dtype=float), decimals).tolist()
-
-        return {
-            "widths": self.widths.tolist(),
-            "seeds": self.seeds.tolist(),
-            "s": int(self.s),
-            "settings": dict(self.settings),
-            "test_error": {v: table(t) for v, t in self.test_error.items()},
-            "train_error": {v: table(t) for v, t in self.train_error.items()},
-            "live_units": {r: np.asarray(t, dtype=int).tolist() for r, t in self.live_units.items()},
-        }
+        """A JSON-able dict (fractions rounded to ``decimals``; 6 keeps every count of images exact; NaN as None)."""
+        decimals = as_int(decimals, "decimals", minimum=0)
+        out = {"widths": self.widths.tolist(), "seeds": self.seeds.tolist(), "s": int(self.s),
+               "settings": dict(self.settings)}
+        for key in ("test_error", "train_error", "clean_fitted", "memorised"):
+            out[key] = {v: _json_table(t, decimals) for v, t in getattr(self, key).items()}
+        out["live_units"] = {r: np.asarray(t, dtype=int).tolist() for r, t in self.live_units.items()}
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "PruneResults":
-        """Rebuild results from :meth:`to_dict`'s output."""
+        """Rebuild results from :meth:`to_dict`'s output (``clean_fitted`` and ``memorised`` optional)."""
         if not isinstance(data, dict):
             raise TypeError(f"data must be a dict (from PruneResults.to_dict), got {type(data).__name__}")
         missing = [key for key in ("widths", "seeds", "s", "settings", "test_error", "train_error", "live_units")
                    if key not in data]
         if missing:
             raise ValueError(f"data is missing the keys {missing}")
+
+        def tables(key: str, dtype=float) -> dict:
+            return {v: np.asarray(t, dtype=dtype) for v, t in data.get(key, {}).items()}
+
         return cls(
             np.asarray(data["widths"], dtype=int), np.asarray(data["seeds"], dtype=int), int(data["s"]),
-            dict(data["settings"]),
-            {v: np.asarray(t, dtype=float) for v, t in data["test_error"].items()},
-            {v: np.asarray(t, dtype=float) for v, t in data["train_error"].items()},
-            {r: np.asarray(t, dtype=int) for r, t in data["live_units"].items()},
+            dict(data["settings"]), tables("test_error"), tables("train_error"), tables("live_units", int),
+            tables("clean_fitted"), tables("memorised"),
         )
 
 
-def _run_one(data: Digits, width: int, s: int, seed: int, steps: dict, lr: float) -> dict:
-    """All variants for one (seed, width): errors (test, train) and live units."""
-    Xtr, ytr, Xte, yte = data.X_train, data.y_train, data.X_test, data.y_test
+def _train_variants(data: Digits, width: int, s: int, seed: int, steps: dict, lr: float) -> tuple[dict, dict]:
+    """The networks of every variant for one (seed, width), and the two masks."""
+    Xtr, ytr = data.X_train, data.y_train
     init = init_network(width, np.random.default_rng([seed, width]), data.n_features, data.n_classes)
     budget = weight_budget(s, data.n_features, data.n_classes)
     dense = train(init, Xtr, ytr, steps["dense"], lr)
@@ -700,11 +728,35 @@ def _run_one(data: Digits, width: int, s: int, seed: int, steps: dict, lr: float
     for rule, mask in masks.items():
         nets[f"{rule}_long"] = train(init, Xtr, ytr, steps["long"], lr, masks=mask, schedule="constant")
         nets[f"{rule}_short"] = train(init, Xtr, ytr, steps["short"], lr, masks=mask, schedule="cosine")
+    return nets, masks
+
+
+def _measure(data: Digits, net: TwoLayerNet) -> dict:
+    """Test and training error, and the fractions of clean and flipped training labels fitted."""
+    flip = data.flipped
     return {
-        "test": {v: _error_count_rate(nets[v], Xte, yte) for v in VARIANTS},
-        "train": {v: _error_count_rate(nets[v], Xtr, ytr) for v in VARIANTS},
-        "live": {r: live_hidden_units(m) for r, m in masks.items()},
+        "test": _error_rate_unchecked(net, data.X_test, data.y_test),
+        "train": _error_rate_unchecked(net, data.X_train, data.y_train),
+        "clean_fitted": 1.0 - _error_rate_unchecked(net, data.X_train[~flip], data.y_train[~flip]),
+        "memorised": 1.0 - _error_rate_unchecked(net, data.X_train[flip], data.y_train[flip]),
     }
+
+
+def _check_experiment_args(data, widths, s, seeds, steps: dict, lr, progress):
+    if not isinstance(data, Digits):
+        raise TypeError(f"data must be a Digits object (see load_digits_data), got {type(data).__name__}")
+    s = as_int(s, "s", minimum=1)
+    widths = as_int_array(widths, "widths", minimum=s)
+    if np.any(np.diff(widths) <= 0):
+        raise ValueError(f"widths must be strictly increasing, got {widths.tolist()}")
+    seeds = as_int_array(seeds, "seeds", minimum=0)
+    if np.unique(seeds).size != seeds.size:
+        raise ValueError(f"seeds must be distinct, got {seeds.tolist()}")
+    steps = {key: as_int(value, f"{key}_steps", minimum=1) for key, value in steps.items()}
+    lr = as_float(lr, "lr", minimum=0.0, strict=True)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None, got {type(progress).__name__}")
+    return widths, s, seeds, steps, lr
 
 
 def prune_experiment(data: Digits, widths, s: int, seeds, dense_steps: int = 2000, long_steps: int = 2000,
@@ -723,9 +775,11 @@ def prune_experiment(data: Digits, widths, s: int, seeds, dense_steps: int = 200
     4. ``"random_long"`` / ``"random_short"``: the same with :func:`random_masks` (same budget,
        generator ``default_rng([seed, k, 1])``).
 
-    At ``k = s`` both masks keep every weight, so the sparse networks are dense width-``s`` networks
-    trained with each recipe. Every (seed, width) pair is independent of the others, so a subset can be
-    rerun and compared.
+    Every network is measured on the test set, on the training set, and separately on the training
+    images whose label is clean and those whose label was flipped (:data:`QUANTITIES`). At ``k = s``
+    both masks keep every weight, so the sparse networks are dense width-``s`` networks trained with
+    each recipe. Every (seed, width) pair is independent of the others, so a subset can be rerun and
+    compared.
 
     Parameters
     ----------
@@ -738,7 +792,7 @@ def prune_experiment(data: Digits, widths, s: int, seeds, dense_steps: int = 200
     seeds : int or sequence of int
         Non-negative seeds, distinct.
     dense_steps, long_steps, short_steps : int
-        Adam steps of the dense training and of the long and short retraining.
+        Adam steps of the dense training and of the long and short retraining (each at least 1).
     lr : float
         Adam learning rate (peak rate of the cosine schedule).
     progress : callable, optional
@@ -748,35 +802,19 @@ def prune_experiment(data: Digits, widths, s: int, seeds, dense_steps: int = 200
     -------
     PruneResults
     """
-    if not isinstance(data, Digits):
-        raise TypeError(f"data must be a Digits object (see load_digits_data), got {type(data).__name__}")
-    s = as_int(s, "s", minimum=1)
-    widths = as_int_array(widths, "widths", minimum=s)
-    if np.any(np.diff(widths) <= 0):
-        raise ValueError(f"widths must be strictly increasing, got {widths.tolist()}")
-    seeds = as_int_array(seeds, "seeds", minimum=0)
-    if np.unique(seeds).size != seeds.size:
-        raise ValueError(f"seeds must be distinct, got {seeds.tolist()}")
-    steps = {
-        "dense": as_int(dense_steps, "dense_steps", minimum=1),
-        "long": as_int(long_steps, "long_steps", minimum=1),
-        "short": as_int(short_steps, "short_steps", minimum=1),
-    }
-    lr = as_float(lr, "lr", minimum=0.0, strict=True)
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be callable or None, got {type(progress).__name__}")
+    widths, s, seeds, steps, lr = _check_experiment_args(
+        data, widths, s, seeds, {"dense": dense_steps, "long": long_steps, "short": short_steps}, lr, progress)
     shape = (seeds.size, widths.size)
-    test = {v: np.zeros(shape) for v in VARIANTS}
-    train_err = {v: np.zeros(shape) for v in VARIANTS}
+    tables = {q: {v: np.zeros(shape) for v in VARIANTS} for q in QUANTITIES}
     live = {r: np.zeros(shape, dtype=int) for r in MASK_RULES}
     for i, seed in enumerate(seeds):
         for j, width in enumerate(widths):
-            one = _run_one(data, int(width), s, int(seed), steps, lr)
-            for v in VARIANTS:
-                test[v][i, j] = one["test"][v]
-                train_err[v][i, j] = one["train"][v]
-            for r in MASK_RULES:
-                live[r][i, j] = one["live"][r]
+            nets, masks = _train_variants(data, int(width), s, int(seed), steps, lr)
+            for v, net in nets.items():
+                for q, value in _measure(data, net).items():
+                    tables[q][v][i, j] = value
+            for r, mask in masks.items():
+                live[r][i, j] = live_hidden_units(mask)
             if progress is not None:
                 progress(int(seed), int(width))
     settings = {
@@ -784,7 +822,8 @@ def prune_experiment(data: Digits, widths, s: int, seeds, dense_steps: int = 200
         "budget": weight_budget(s, data.n_features, data.n_classes), "n_train": data.n_train,
         "n_test": data.n_test, "label_noise": float(np.mean(data.flipped)),
     }
-    return PruneResults(widths, seeds, s, settings, test, train_err, live)
+    return PruneResults(widths, seeds, s, settings, tables["test"], tables["train"], live,
+                        tables["clean_fitted"], tables["memorised"])
 
 
 # ------------------------------------------------------------------------------ paper and reference
@@ -815,12 +854,27 @@ than a dense width-``s`` ResNet has.
 """
 
 
-def load_reference() -> PruneResults:
-    """The stored reference run of :func:`prune_experiment` shipped with the package.
+REFERENCE_RUNS = ("noisy", "clean")
+"""The stored reference runs: ``"noisy"`` (20% of the training labels flipped) and ``"clean"`` (none)."""
 
-    Regenerate it with ``python -m overparam.nn_reference``; its ``settings`` say how it was made.
+
+def load_reference(run: str = "noisy") -> PruneResults:
+    """A stored reference run of :func:`prune_experiment` shipped with the package.
+
+    Parameters
+    ----------
+    run : {"noisy", "clean"}
+        ``"noisy"``: 20% of the training labels flipped, widths 8–128, 5 seeds (lesson 10's main
+        run); ``"clean"``: the same settings without label noise, fewer widths and seeds.
+
+    Returns
+    -------
+    PruneResults
+        Its ``settings`` say how it was made. Regenerate both runs with ``python -m overparam.nn_reference``.
     """
     from importlib import resources
 
+    if run not in REFERENCE_RUNS:
+        raise ValueError(f"run must be one of {', '.join(REFERENCE_RUNS)}; got {run!r}")
     text = resources.files("overparam").joinpath("data", "nn_reference.json").read_text(encoding="utf-8")
-    return PruneResults.from_dict(json.loads(text))
+    return PruneResults.from_dict(json.loads(text)[run])
