@@ -21,8 +21,10 @@ def _fake_results(widths=(8, 12, 16, 32), seeds=(0, 1, 2), dense_train=(0.2, 0.1
     train = {v: rng.uniform(0.1, 0.3, size=shape) for v in nn.VARIANTS}
     train["dense"] = np.tile(np.asarray(dense_train, dtype=float), (len(seeds), 1))
     live = {r: np.tile(np.asarray(widths), (len(seeds), 1)) for r in nn.MASK_RULES}
+    clean = {v: rng.uniform(0.8, 1.0, size=shape) for v in nn.VARIANTS}
+    memorised = {v: rng.uniform(0.0, 1.0, size=shape) for v in nn.VARIANTS}
     settings = {"budget": nn.weight_budget(s), "n_train": 1200, "n_test": 597}
-    return nn.PruneResults(np.asarray(widths), np.asarray(seeds), s, settings, test, train, live)
+    return nn.PruneResults(np.asarray(widths), np.asarray(seeds), s, settings, test, train, live, clean, memorised)
 
 
 def _legend_texts(fig):
@@ -125,21 +127,19 @@ def test_draw_errors_plots_the_means_over_seeds():
     texts = _legend_texts(fig)
     assert any("mean of 3 trials" in t for t in texts) and any("live run (mean of 2 seeds)" in t for t in texts)
     assert any("k = 12–32" in t for t in texts) and any("n = 1200" in t for t in texts)
+    ax.cla()
+    pnn.draw_errors(ax, results, ["random_long"], split="memorised", band=False, threshold=False)
+    bars = [c for c in ax.containers if hasattr(c, "lines")]
+    np.testing.assert_allclose(bars[0].lines[0].get_ydata(), results.memorised["random_long"].mean(axis=0))
+    assert ax.get_ylabel() == "fraction of flipped training labels fitted"
     with pytest.raises(ValueError, match="split"):
         pnn.draw_errors(ax, results, ["dense"], split="validation")
     with pytest.raises(ValueError, match="variants must be names"):
         pnn.draw_errors(ax, results, ["pruned"])
 
 
-def test_draw_fits_and_paper():
-    fig, (ax, ax2) = plots.new_figure(ncols=2)
-    pnn.draw_fits(ax, {"magnitude_long": (0.95, 0.25), "random_long": (0.95, 0.13)})
-    heights = sorted(round(p.get_height(), 2) for p in ax.patches)
-    assert heights == [0.13, 0.25, 0.95, 0.95]
-    with pytest.raises(ValueError, match="pair"):
-        pnn.draw_fits(ax, {"dense": 0.5})
-    with pytest.raises(TypeError, match="non-empty dict"):
-        pnn.draw_fits(ax, {})
+def test_draw_paper():
+    fig, ax2 = plots.new_figure()
     pnn.draw_paper(ax2)
     dense = next(line for line in ax2.get_lines() if line.get_label() == "dense width k")
     np.testing.assert_allclose(dense.get_ydata(), nn.PAPER_RESNET20["dense"])
@@ -167,7 +167,7 @@ def test_explorer_never_trains_and_redraws(monkeypatch):
     monkeypatch.setattr(nn, "load_reference", forbidden)
     explorer.redraw_seconds()
     for values in ({"retraining": "short", "mask": "random"}, {"error": "train"}, {"retraining": "none"},
-                   {"retraining": "none", "mask": "random"}):
+                   {"retraining": "none", "mask": "random"}, {"error": "memorised", "retraining": "long"}):
         seconds = explorer.redraw_seconds(**values)
         assert np.isfinite(seconds) and seconds > 0  # the 0.3 s budget is measured by the benchmark
     texts = _legend_texts(explorer.figure(retraining="short", mask="random"))

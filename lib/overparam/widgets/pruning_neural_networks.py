@@ -9,18 +9,18 @@ here trains a network.
   true label.
 * :func:`interpolation_band` — the widths over which the dense network goes from clearly missing
   training labels to fitting (almost) all of them, noisy ones included.
-* :func:`draw_errors` — error against the width ``k`` for some variants (means over seeds with
-  ±1 s.e. bars), the interpolation band shaded and the width where the dense net has as many
+* :func:`draw_errors` — error (or fraction of clean / flipped training labels fitted) against the
+  width ``k`` for some variants (means over seeds with ±1 s.e. bars), the interpolation band shaded and the width where the dense net has as many
   weights as training images marked; optionally a second run (for example the lesson's live run)
   as open markers over it.
-* :func:`draw_fits` — bars of the clean training labels fitted and the flipped ones memorised.
 * :func:`legend_below` — one legend under a figure of several panels.
 * :func:`expected_live_units` — the expected number of live hidden units of a uniformly random
   mask; :func:`draw_live_units` draws it next to the measured counts.
 * :func:`draw_paper` — the paper's ResNet-20 / CIFAR-10 curves (approximate values read off its
   figure).
 * :func:`draw` / :func:`make_explorer` — the explorer: choose the retraining (long, short, none), the
-  mask (magnitude, random) and the error (test, train); the callback only redraws stored results.
+  mask (magnitude, random) and what is shown (test error, training error, flipped labels memorised); the
+  callback only redraws stored results.
 
 Used by lesson 10 (``lessons/10_pruning_neural_networks.ipynb``).
 """
@@ -38,13 +38,13 @@ __all__ = [
     "RETRAINING",
     "MASKS",
     "ERRORS",
+    "YLABELS",
     "STYLE",
     "variant",
     "interpolation_band",
     "raw_pixels",
     "draw_digits",
     "draw_errors",
-    "draw_fits",
     "legend_below",
     "expected_live_units",
     "draw_live_units",
@@ -57,8 +57,14 @@ __all__ = [
 RETRAINING = {"long": "rewind + retrain long", "short": "rewind + retrain short", "none": "no retraining"}
 #: Pruning masks offered by the explorer.
 MASKS = {"magnitude": "global magnitude", "random": "random"}
-#: Which error the explorer shows.
-ERRORS = {"test": "test error (clean labels)", "train": "training error (noisy labels)"}
+#: What the explorer shows (a quantity of :data:`overparam.nn.QUANTITIES`).
+ERRORS = {"test": "test error (clean labels)", "train": "training error (noisy labels)",
+          "memorised": "flipped training labels memorised"}
+
+#: Axis label of every quantity of :data:`overparam.nn.QUANTITIES`.
+YLABELS = {"test": "test error (clean test labels)", "train": "training error (noisy labels)",
+           "clean_fitted": "fraction of clean training labels fitted",
+           "memorised": "fraction of flipped training labels fitted"}
 
 #: Legend name, colour, marker and line style of every variant of :data:`overparam.nn.VARIANTS`.
 STYLE = {
@@ -228,8 +234,10 @@ def draw_errors(ax, results, variants, split: str = "test", band: bool = True, t
     results : PruneResults
     variants : sequence of str
         Names from :data:`overparam.nn.VARIANTS`.
-    split : {"test", "train"}
-        Test error (clean test labels) or training error (on the noisy training labels).
+    split : {"test", "train", "clean_fitted", "memorised"}
+        Test error (clean test labels), training error (on the noisy training labels), or the
+        fraction of the training images with a clean / a flipped label whose given label the
+        network predicts (:data:`overparam.nn.QUANTITIES`).
     band, threshold : bool
         Shade the interpolation band; mark ``k (n_in + n_out) = n``.
     overlay : PruneResults, optional
@@ -247,8 +255,8 @@ def draw_errors(ax, results, variants, split: str = "test", band: bool = True, t
     results = _check_results(results)
     if overlay is not None:
         overlay = _check_results(overlay, "overlay")
-    if split not in ("test", "train"):
-        raise ValueError(f'split must be "test" or "train", got {split!r}')
+    if split not in YLABELS:
+        raise ValueError(f"split must be one of {list(YLABELS)}, got {split!r}")
     variants = list(variants)
     for v in variants:
         if v not in STYLE:
@@ -268,57 +276,15 @@ def draw_errors(ax, results, variants, split: str = "test", band: bool = True, t
         summary = results.summary(v, split)
         plots.simulation_points(ax, summary, label=name, color=color, stat="mean", marker=marker,
                                 linestyle=line, linewidth=1.8, markersize=6.5)
-        if overlay is not None and v in overlay.test_error:
+        if overlay is not None:
             other = overlay.summary(v, split)
             ax.plot(other.x, other.mean, marker, color=color, markerfacecolor="white", markersize=10,
                     markeredgewidth=1.8, linestyle="none",
                     label=f"open markers: {overlay_label} (mean of {other.n_trials} seeds)" if j == 0 else None)
     _width_axis(ax, widths)
-    ylabel = "test error (clean test labels)" if split == "test" else "training error (noisy labels)"
-    plots.finish(ax, "hidden width k of the dense network", ylabel, title=title, legend=False)
+    plots.finish(ax, "hidden width k of the dense network", YLABELS[split], title=title, legend=False)
     if legend:
         ax.legend(fontsize=10.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
-    return ax
-
-
-def draw_fits(ax, fits: dict, title: str | None = None):
-    """Bars: the fraction of clean training labels fitted and of flipped training labels memorised.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    fits : dict of str to (float, float)
-        For each variant name of :data:`STYLE`: (fraction of the clean training labels the network
-        predicts, fraction of the flipped training labels it predicts — i.e. memorised).
-    title : str, optional
-
-    Returns
-    -------
-    Axes
-    """
-    if not isinstance(fits, dict) or not fits:
-        raise TypeError("fits must be a non-empty dict of variant name -> (clean fitted, flipped memorised)")
-    names = list(fits)
-    for name in names:
-        if name not in STYLE:
-            raise ValueError(f"fits keys must be names from {list(STYLE)}, got {name!r}")
-        if np.shape(fits[name]) != (2,):
-            raise ValueError(f"fits[{name!r}] must be a pair (clean fitted, flipped memorised), got {fits[name]!r}")
-    x = np.arange(len(names), dtype=float)
-    values = np.array([fits[name] for name in names], dtype=float)
-    colors = [STYLE[name][1] for name in names]
-    ax.bar(x - 0.2, values[:, 0], 0.38, color=colors, alpha=0.35, edgecolor=colors, label="clean labels fitted")
-    ax.bar(x + 0.2, values[:, 1], 0.38, color=colors, edgecolor="black", hatch="//",
-           label="flipped labels memorised")
-    for j in range(len(names)):
-        for side, value in ((-0.2, values[j, 0]), (0.2, values[j, 1])):
-            ax.text(x[j] + side, value + 0.01, f"{value:.2f}", ha="center", va="bottom", fontsize=11)
-    ax.set_xticks(x)
-    ax.set_xticklabels([name.replace("_", "\n") for name in names], fontsize=12)
-    ax.set_ylim(0.0, 1.25)
-    ax.grid(axis="x", visible=False)
-    plots.finish(ax, "", "fraction of the training images", title=title, legend=False)
-    ax.legend(fontsize=10.5, loc="upper right", ncols=2)
     return ax
 
 
@@ -436,7 +402,7 @@ def draw(retraining: str = "long", mask: str = "magnitude", error: str = "test",
     ----------
     retraining : {"long", "short", "none"}
     mask : {"magnitude", "random"}
-    error : {"test", "train"}
+    error : {"test", "train", "memorised"}
     results : PruneResults, optional
         Default: :func:`overparam.nn.load_reference`.
     live : PruneResults, optional
@@ -455,7 +421,7 @@ def draw(retraining: str = "long", mask: str = "magnitude", error: str = "test",
     draw_errors(ax, results, shown, split=error, overlay=live, legend=False,
                 title=f"{MASKS[mask]} mask, {RETRAINING[retraining]}: budget "
                       f"{results.settings.get('budget', '')} weights")
-    ax.set_ylim(0.0, 1.0 if retraining == "none" else (0.4 if error == "test" else 0.3))
+    ax.set_ylim(0.0, 1.05 if retraining == "none" or error == "memorised" else (0.4 if error == "test" else 0.3))
     if name is None:
         ax.text(0.5, 0.6, "random masks without retraining\nare not part of the experiment",
                 transform=ax.transAxes, ha="center", fontsize=12, color="#444444")
