@@ -113,16 +113,37 @@ def _run_all_cells(page) -> None:
     raise AssertionError("Run All Cells never started the notebook")
 
 
+#: the explorer controls the test can move: sliders, or drop-down menus for explorers without one
+CONTROLS = ".widget-slider, .widget-dropdown"
+
+
+def _move_first_control(page) -> None:
+    """Move the explorer's first slider three steps right; without a slider, pick another menu entry."""
+    if page.locator(".widget-slider").count():
+        handle = page.locator(".widget-slider .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        return
+    menu = page.locator(".widget-dropdown select").first
+    menu.scroll_into_view_if_needed()
+    current = menu.input_value()
+    values = menu.locator("option").evaluate_all("options => options.map(o => o.value)")
+    menu.select_option(next(v for v in values if v != current))
+
+
 def _figure_after_controls(page):
     """The PNG source of the first image output that follows the explorer's controls."""
     return page.evaluate(
-        """() => {
-            const slider = document.querySelector('.widget-slider');
-            if (!slider) return null;
-            const area = slider.closest('.jp-Cell');
+        """(CONTROLS) => {
+            const control = document.querySelector(CONTROLS);
+            if (!control) return null;
+            const area = control.closest('.jp-Cell');
             const imgs = area ? area.querySelectorAll('.jp-OutputArea-output img') : [];
             return imgs.length ? imgs[imgs.length - 1].getAttribute('src') : null;
-        }"""
+        }""",
+        CONTROLS,
     )
 
 
@@ -137,7 +158,7 @@ def test_explorer_redraws_in_jupyterlab(browser, lab, lesson):
         page.wait_for_selector(".jp-NotebookPanel", timeout=90_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
         _run_all_cells(page)
-        page.wait_for_selector(".widget-slider", timeout=120_000)
+        page.wait_for_selector(CONTROLS, timeout=120_000)
         # wait until the kernel is idle again (all cells done)
         page.wait_for_function(
             "() => document.querySelectorAll('.jp-InputArea-prompt').length > 0 && "
@@ -146,19 +167,15 @@ def test_explorer_redraws_in_jupyterlab(browser, lab, lesson):
         )
         before = _figure_after_controls(page)
         assert before, "no figure under the explorer's controls"
-        handle = page.locator(".widget-slider .noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        handle.focus()
-        for _ in range(3):
-            page.keyboard.press("ArrowRight")
+        _move_first_control(page)
         page.wait_for_function(
-            "(before) => { const s = document.querySelector('.widget-slider');"
+            "(before) => { const s = document.querySelector('.widget-slider, .widget-dropdown');"
             " const imgs = s.closest('.jp-Cell').querySelectorAll('.jp-OutputArea-output img');"
             " return imgs.length && imgs[imgs.length - 1].getAttribute('src') !== before; }",
             arg=before,
             timeout=30_000,
         )
-        page.locator(".widget-slider").first.scroll_into_view_if_needed()
+        page.locator(CONTROLS).first.scroll_into_view_if_needed()
         page.screenshot(path=str(folder / f"{lesson.stem}.png"))
         text = page.inner_text(".jp-NotebookPanel")
         assert "model not found" not in text.lower()
