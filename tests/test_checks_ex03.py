@@ -12,17 +12,13 @@ import pytest
 
 from overparam import fit, theory
 from overparam.checks import CORRECT, INCORRECT, ex03
+from check_helpers import status as _status
 
 TASKS = [ex03.task1, ex03.task2, ex03.task3, ex03.task4, ex03.task5]
 
 
-def _status(task, answer):
-    return task.evaluate(answer).status
-
-
 def _message(task, answer):
     return task.evaluate(answer).message
-
 
 
 # ----------------------------------------------------------------------------------------------

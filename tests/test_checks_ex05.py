@@ -12,13 +12,9 @@ import pytest
 
 from overparam import fit, prune
 from overparam.checks import CORRECT, INCORRECT, ex05
+from check_helpers import status as _status
 
 TASKS = [ex05.task1, ex05.task2, ex05.task3, ex05.task4]
-
-
-def _status(task, answer):
-    return task.evaluate(answer).status
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -72,7 +68,6 @@ def _indices(w, s):
 def _in_place(w, s):
     w[np.abs(w) < -np.sort(-np.abs(w), axis=-1)[..., s - 1 : s]] = 0.0
     return ex05.magnitude_mask(w, s)
-
 
 
 def _one_d_magnitude(w, s):

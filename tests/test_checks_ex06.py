@@ -13,13 +13,9 @@ from scipy.optimize import brentq
 
 from overparam import theory
 from overparam.checks import CORRECT, INCORRECT, ex06
+from check_helpers import status as _status
 
 TASKS = [ex06.task1, ex06.task2, ex06.task3, ex06.task4]
-
-
-def _status(task, answer):
-    return task.evaluate(answer).status
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -112,7 +108,6 @@ def _tau2(eigs, beta, noise_var, n, p, tail=True, feedback=True, steps=100_000, 
             return new
         tau2 = new
     return tau2
-
 
 
 def _tau2_no_bias(eigs, beta, noise_var, n, p):

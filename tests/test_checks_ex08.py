@@ -12,22 +12,10 @@ import pytest
 
 from overparam import experiments, models, theory
 from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex08
+from check_helpers import status as _status, assert_incorrect as _assert_incorrect
 
 FUNCTION_TASKS = [ex08.task1, ex08.task2, ex08.task3]
 ALL_TASKS = FUNCTION_TASKS + [ex08.task4]
-
-
-def _status(task, answer):
-    return task.evaluate(answer).status
-
-
-
-def _assert_incorrect(task, answer, fragment):
-    result = task.evaluate(answer)
-    assert result.status == INCORRECT, result.message
-    fragments = fragment if isinstance(fragment, tuple) else (fragment,)
-    assert any(f in result.message for f in fragments), result.message
-    assert "Traceback" not in result.message
 
 
 # ----------------------------------------------------------------------------------------------

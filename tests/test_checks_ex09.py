@@ -14,21 +14,9 @@ import pytest
 from overparam import experiments, fit, prune
 from overparam import random_features as rf
 from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex09
+from check_helpers import status as _status, assert_incorrect as _assert_incorrect
 
 FUNCTION_TASKS = [ex09.task1, ex09.task2, ex09.task3, ex09.task4]
-
-
-def _status(task, answer):
-    return task.evaluate(answer).status
-
-
-def _assert_incorrect(task, answer, fragment):
-    result = task.evaluate(answer)
-    assert result.status == INCORRECT, result.message
-    fragments = fragment if isinstance(fragment, tuple) else (fragment,)
-    assert any(f in result.message for f in fragments), result.message
-    assert "Traceback" not in result.message
-    assert result.message.startswith("✘")
 
 
 @pytest.mark.parametrize("task", FUNCTION_TASKS, ids=lambda t: t.name)

@@ -13,20 +13,9 @@ import pytest
 
 from overparam import nn
 from overparam.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, ex10
+from check_helpers import status as _status, assert_incorrect as _assert_incorrect
 
 TASKS = [ex10.task1, ex10.task2, ex10.task3, ex10.task4]
-
-
-def _status(task, answer):
-    return task.evaluate(answer).status
-
-
-def _assert_incorrect(task, answer, fragment):
-    result = task.evaluate(answer)
-    assert result.status == INCORRECT, result.message
-    fragments = fragment if isinstance(fragment, tuple) else (fragment,)
-    assert any(f in result.message for f in fragments), result.message
-    assert "Traceback" not in result.message
 
 
 @pytest.mark.parametrize("task", TASKS, ids=lambda t: t.name)

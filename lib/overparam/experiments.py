@@ -109,6 +109,24 @@ def _check_common(n, trials, seed):
     return n, trials, rng
 
 
+def _check_rules(rules, allowed: tuple, retrain) -> tuple:
+    """Validate a sweep's pruning ``rules`` (a name or a sequence of distinct names) and ``retrain``."""
+    if isinstance(rules, str):
+        rules = (rules,)
+    try:
+        rules = tuple(rules)
+    except TypeError:
+        raise TypeError(f"rules must be a sequence of rule names, got {type(rules).__name__}") from None
+    for rule in rules:
+        if not isinstance(rule, str) or rule not in allowed:
+            raise ValueError(f"unknown pruning rule {rule!r}: rules must be among {allowed}")
+    if len(set(rules)) != len(rules):
+        raise ValueError(f"rules must not repeat a rule, got {rules}")
+    if not isinstance(retrain, (bool, np.bool_)):
+        raise TypeError(f"retrain must be True or False, got {type(retrain).__name__}")
+    return rules
+
+
 def _isotropic_draws(n, p, trials, rng, signal, noise_var):
     problem = isotropic_problem(int(p), signal, noise_var)
     X = rng.standard_normal((trials, n, int(p)))
@@ -484,19 +502,7 @@ def pruning_sweep(
             f"every p must be at least s = {s} (a model cannot be pruned to more weights than it has), "
             f"got {ps.min()}"
         )
-    if isinstance(rules, str):
-        rules = (rules,)
-    try:
-        rules = tuple(rules)
-    except TypeError:
-        raise TypeError(f"rules must be a sequence of rule names, got {type(rules).__name__}") from None
-    for rule in rules:
-        if rule not in PRUNING_RULES:
-            raise ValueError(f"unknown pruning rule {rule!r}: rules must be among {PRUNING_RULES}")
-    if len(set(rules)) != len(rules):
-        raise ValueError(f"rules must not repeat a rule, got {rules}")
-    if not isinstance(retrain, (bool, np.bool_)):
-        raise TypeError(f"retrain must be True or False, got {type(retrain).__name__}")
+    rules = _check_rules(rules, PRUNING_RULES, retrain)
 
     eigs, beta = problem.eigs, problem.beta
     if support is None:
@@ -741,19 +747,7 @@ def random_features_pruning_sweep(
             f"every width N must be at least s = {s} (a model cannot be pruned to more neurons "
             f"than it has), got {Ns.min()}"
         )
-    if isinstance(rules, str):
-        rules = (rules,)
-    try:
-        rules = tuple(rules)
-    except TypeError:
-        raise TypeError(f"rules must be a sequence of rule names, got {type(rules).__name__}") from None
-    for rule in rules:
-        if not isinstance(rule, str) or rule not in RF_PRUNING_RULES:
-            raise ValueError(f"unknown pruning rule {rule!r}: rules must be among {RF_PRUNING_RULES}")
-    if len(set(rules)) != len(rules):
-        raise ValueError(f"rules must not repeat a rule, got {rules}")
-    if not isinstance(retrain, (bool, np.bool_)):
-        raise TypeError(f"retrain must be True or False, got {type(retrain).__name__}")
+    rules = _check_rules(rules, RF_PRUNING_RULES, retrain)
     lam = as_float_array(ridge, "ridge", ndim=(0, 1))
     if lam.ndim == 1 and lam.size != Ns.size:
         raise ValueError(f"ridge must be a number or have one entry per width ({Ns.size}), got {lam.size}")

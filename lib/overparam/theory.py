@@ -1298,6 +1298,17 @@ def _random_pruning_risk(eigs, beta, n, p, s, zeta, tau2, sigma_p2) -> np.ndarra
 __all__.append("pruned_risk")
 
 
+def _check_first_layer(theta, beta) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a drawn first layer ``theta`` (N, d) and a linear teacher ``beta`` (d,) of the same ``d``."""
+    theta = as_float_array(theta, "theta", ndim=2)
+    beta = as_float_array(beta, "beta", ndim=1)
+    if beta.shape != (theta.shape[1],):
+        raise ValueError(
+            f"beta must have shape (d,) = ({theta.shape[1]},) to match theta {theta.shape}, got {beta.shape}"
+        )
+    return theta, beta
+
+
 def random_features_draw_risk(
     theta,
     beta,
@@ -1360,13 +1371,8 @@ def random_features_draw_risk(
     >>> risk.shape, bool(np.isinf(risk[1])), bool(risk[2] < risk[0])   # the peak at N = n
     ((3,), True, True)
     """
-    theta = as_float_array(theta, "theta", ndim=2)
+    theta, beta = _check_first_layer(theta, beta)
     n_max, d = theta.shape
-    beta = as_float_array(beta, "beta", ndim=1)
-    if beta.shape != (d,):
-        raise ValueError(
-            f"beta must have shape (d,) = ({d},) to match theta {theta.shape}, got {beta.shape}"
-        )
     noise_var = as_float(noise_var, "noise_var", minimum=0.0)
     n = as_int(n, "n", minimum=1)
     scalar = np.ndim(Ns) == 0
@@ -1975,13 +1981,8 @@ def random_features_pruned_risk(
     """
     from .random_features import RandomFeaturesProblem
 
-    theta = as_float_array(theta, "theta", ndim=2)
+    theta, beta = _check_first_layer(theta, beta)
     n_max, d = theta.shape
-    beta = as_float_array(beta, "beta", ndim=1)
-    if beta.shape != (d,):
-        raise ValueError(
-            f"beta must have shape (d,) = ({d},) to match theta {theta.shape}, got {beta.shape}"
-        )
     noise_var = as_float(noise_var, "noise_var", minimum=0.0)
     n = as_int(n, "n", minimum=1)
     s = as_int(s, "s", minimum=1)
