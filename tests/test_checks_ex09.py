@@ -78,6 +78,9 @@ TASK1_WRONG = {
     "off-by-a-bit": (_scores(lambda a, Z: 1.01 * np.abs(a) * _col(Z)), "off by a relative"),
     "modifies-a": (_in_place, "changed the arrays"),
     "scores-as-list": (lambda a, Z: [1.0, 2.0], "shape"),
+    "np-var": (_scores(lambda a, Z: np.abs(a) * np.var(Z, axis=-2)), "np.var"),
+    "divided-by-n": (_scores(lambda a, Z: np.abs(a) * _col(Z) / Z.shape[-2]), "divided the norm by n"),
+    "row-norms-1d": (_scores(lambda a, Z: np.abs(a) * np.linalg.norm(Z, axis=1)), ("column of Z", "rows")),
 }
 
 
@@ -91,6 +94,21 @@ def test_task1_accepts_both_normalisations_and_the_library_score():
     assert _status(ex09.task1, _scores(lambda a, Z: np.abs(a) * np.sqrt(np.sum(Z**2, axis=-2)))) == CORRECT
     assert _status(ex09.task1, _scores(lambda a, Z: np.abs(a) * np.sqrt(prune.column_variances(Z)))) == CORRECT
     assert _status(ex09.task1, _scores(lambda a, Z: np.linalg.norm(a[..., None, :] * Z, axis=-2))) == CORRECT
+
+
+def test_task1_accepts_loops_and_single_precision():
+    def loop(a, Z):
+        a, Z = np.asarray(a), np.asarray(Z)
+        if a.ndim == 2:
+            return np.stack([loop(a[t], Z[t]) for t in range(a.shape[0])])
+        return np.array([abs(a[j]) * np.sqrt(np.sum(Z[:, j] ** 2)) for j in range(a.size)])
+
+    def single(a, Z):
+        a, Z = np.asarray(a, dtype=np.float32), np.asarray(Z, dtype=np.float32)
+        return np.abs(a) * np.sqrt(np.einsum("...ij,...ij->...j", Z, Z))
+
+    assert _status(ex09.task1, loop) == CORRECT
+    assert _status(ex09.task1, single) == CORRECT
 
 
 def test_task1_example_of_the_statement():
@@ -169,6 +187,11 @@ TASK2_WRONG = {
     "nonzero-elsewhere": (lambda Z, y, a, s, rule: ex09.prune_and_retrain(Z, y, a, s, rule) + 1e-3 *
                           (ex09.prune_and_retrain(Z, y, a, s, rule) == 0), "exactly zero"),
     "modifies-a": (lambda Z, y, a, s, rule: ex09.prune_and_retrain(Z, y, np.abs(a, out=a), s, rule), "changed"),
+    "hessian-centred": (_with_scores(lambda a, Z, rule: np.abs(a) * np.std(Z, axis=0) if rule == "hessian"
+                                     else np.abs(a)), "centred"),
+    # a tiny ridge penalty is still a mistake: the precision that lets float32 through does not let it pass
+    "ridge-1e-3": (_with_scores(_right_score, lambda Zs, y: np.linalg.solve(Zs.T @ Zs + 1e-3 * np.eye(Zs.shape[1]),
+                                                                            Zs.T @ y)), "orthogonal"),
 }
 
 
@@ -190,6 +213,26 @@ def test_task2_accepts_the_library_and_other_solvers():
     # the root-mean-square score ranks the same
     assert _status(ex09.task2, _with_scores(lambda a, Z, rule: np.abs(a) if rule == "magnitude" else
                                             np.abs(a) * np.sqrt(np.mean(Z**2, axis=0)))) == CORRECT
+
+
+def test_task2_accepts_argpartition_index_lists_and_single_precision():
+    def argpartition(Z, y, a, s, rule):
+        scores = np.abs(a) if rule == "magnitude" else np.abs(a) * np.sqrt(np.sum(Z**2, axis=0))
+        keep = np.argpartition(scores, -s)[-s:]                 # unordered: the set is what matters
+        w = np.zeros(len(a))
+        w[keep] = np.linalg.solve(Z[:, keep].T @ Z[:, keep], Z[:, keep].T @ y)
+        return w
+
+    def single(Z, y, a, s, rule):
+        Z, y, a = (np.asarray(v, dtype=np.float32) for v in (Z, y, a))
+        scores = np.abs(a) if rule == "magnitude" else np.abs(a) * np.linalg.norm(Z, axis=0)
+        keep = sorted(range(len(a)), key=lambda j: -scores[j])[:s]   # a list of indices
+        w = np.zeros(len(a), dtype=np.float32)
+        w[keep] = np.linalg.lstsq(Z[:, keep], y, rcond=None)[0]
+        return w
+
+    assert _status(ex09.task2, argpartition) == CORRECT
+    assert _status(ex09.task2, single) == CORRECT
 
 
 def test_task2_grader_cases_tell_the_rules_apart():
@@ -244,6 +287,11 @@ def test_task3_accepts_other_routes():
     assert _status(ex09.task3, lambda K, c, S: np.linalg.inv(np.asarray(K)[np.ix_(S, S)]) @ np.asarray(c)[S]) == CORRECT
     assert _status(ex09.task3, lambda K, c, S: np.linalg.lstsq(np.asarray(K)[np.ix_(S, S)], np.asarray(c)[S],
                                                                rcond=None)[0]) == CORRECT
+    # single precision, and the block built by a double loop over a list of indices
+    assert _status(ex09.task3, lambda K, c, S: np.linalg.solve(np.asarray(K, dtype=np.float32)[np.ix_(S, S)],
+                                                               np.asarray(c, dtype=np.float32)[S])) == CORRECT
+    assert _status(ex09.task3, lambda K, c, S: np.linalg.solve(
+        np.array([[K[i, j] for j in list(S)] for i in list(S)]), np.asarray(c)[list(S)])) == CORRECT
 
 
 def test_task3_floor_is_the_minimum_over_the_support():
@@ -300,6 +348,8 @@ TASK4_WRONG = {
     "off-by-a-bit": (lambda K, c, a, S: 1.01 * ex09.pruning_cost(K, c, a, S), "off by a relative"),
     "vector": (lambda K, c, a, S: np.asarray(a)[S] - _solve_block(K, c, S), "single number"),
     "pair": (lambda K, c, a, S: (ex09.pruning_cost(K, c, a, S), 0.0), "one number"),
+    "half": (lambda K, c, a, S: 0.5 * ex09.pruning_cost(K, c, a, S), "half the cost"),
+    "sorted-b": (_cost_with(get_b=lambda K, c, S: _solve_block(K, c, np.sort(S))), "different orders"),
 }
 
 
@@ -328,6 +378,16 @@ def test_task4_accepts_risk_minus_floor():
         return (a_S @ K_SS @ a_S - 2 * a_S @ c_S) + c_S @ b
 
     assert _status(ex09.task4, via_risk) == CORRECT
+
+
+def test_task4_accepts_loops_and_single_precision():
+    def loop(K, c, a, S):
+        b = np.linalg.solve(np.asarray(K, dtype=np.float32)[np.ix_(S, S)], np.asarray(c, dtype=np.float32)[S])
+        g = np.asarray(a)[S] - b
+        return sum(g[i] * K[S[i], S[j]] * g[j] for i in range(len(S)) for j in range(len(S)))
+
+    assert _status(ex09.task4, loop) == CORRECT
+    assert _status(ex09.task4, lambda K, c, a, S: np.array([ex09.pruning_cost(K, c, a, S)])) == CORRECT
 
 
 # ----------------------------------------------------------------------------------------------
@@ -360,6 +420,14 @@ def test_task5_wrong_answers():
         assert result.status == INCORRECT, (reason, result.message)
         assert reason in result.message
         assert f"{ex09.task5_answer():.3f}" not in result.message
+
+
+@pytest.mark.parametrize(
+    "transform, fragment",
+    [(lambda x: 100 * x, "percentage"), (lambda x: 1 - x, "relative gain")],
+)
+def test_task5_percentage_and_gain(transform, fragment):
+    _assert_incorrect(ex09.task5, transform(ex09.task5_answer()), fragment)
 
 
 def test_task5_alternatives_are_far_from_the_answer():

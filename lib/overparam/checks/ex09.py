@@ -70,6 +70,19 @@ def _close(a, b, rtol: float = 1e-6, atol: float = 1e-10) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
+#: Relative precision (in norm) at which Tasks 2-4 accept an answer. A learner who computes in single
+#: precision (float32 inputs) lands within about 2e-7 of the reference on the grader's cases (condition
+#: numbers up to ~70); every mistake the graders know is off by 1e-3 or much more (ridge with a penalty
+#: of 1e-4 already by ~1e-5).
+PRECISION = 3e-6
+
+
+def _near(a, b, rtol: float = PRECISION) -> bool:
+    """Same shape and ||a - b|| <= rtol ||b||: agreement up to rounding, float32 included."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.linalg.norm(a - b) <= rtol * np.linalg.norm(b))
+
+
 def _draw(N: int, n: int, rng):
     """One first layer of ``N`` neurons, ``n`` training samples, their features and the min-norm fit."""
     theta = _PROBLEM.draw_first_layer(N, rng)
@@ -167,6 +180,10 @@ def _task1_wrong(a, Z):
          "|a_j| by the norm of its column of Z"),
         (np.abs(a) * np.mean(np.abs(Z), axis=-2), "you used the mean |z_j| of each column; the score uses its "
          "norm ||Z_j|| (or its root mean square sqrt(mean(Z_j^2)))"),
+        (np.abs(a) * centred**2 / n, "you used the variance of each column (np.var): that centres the feature "
+         "and squares its size. Use the uncentred norm ||Z_j|| itself (or sqrt(mean(Z_j^2)))"),
+        (np.abs(a) * col / n, "you divided the norm by n; the two accepted forms are |a_j| ||Z_j|| and the "
+         "root-mean-square form |a_j| ||Z_j|| / sqrt(n)"),
     ]
     if Z.ndim == 2:
         pairs.append((np.abs(a) * np.linalg.norm(Z), "you multiplied |a_j| by one norm of the whole matrix Z; "
@@ -194,6 +211,11 @@ def _grade_task1(fn) -> None:
                 raise Incorrect(
                     f"{exc}. Here a holds one model per row and Z one design per model: take the norms "
                     "along the sample axis (axis=-2) so that the same code serves one model and a stack"
+                ) from None
+            if "raised" in str(exc) and "broadcast" in str(exc):
+                raise Incorrect(
+                    f"{exc}. Each neuron needs one number from its column of Z (a norm over the {n} samples), "
+                    f"to pair with its weight in a: {N} of them"
                 ) from None
             raise
         if not (np.array_equal(a_in, a) and np.array_equal(Z_in, Z)):
@@ -294,6 +316,9 @@ def _support_reason(support, Z, y, a, s, rule):
                               "rank by your Task 1 score |a_j| ||Z_j||"))
         candidates.append((top(np.abs(a) * col**2), "you ranked by |a_j| ||Z_j||^2; the Hessian score is "
                            "|a_j| ||Z_j|| (Task 1)"))
+        centred = np.linalg.norm(Z - Z.mean(axis=0), axis=0)
+        candidates.append((top(np.abs(a) * centred), "you ranked by |a_j| times the *centred* size of Z_j "
+                           "(np.std?); the Hessian score uses the uncentred norm ||Z_j|| (Task 1)"))
     else:
         candidates.insert(0, (top(np.abs(a) * col), "for rule='magnitude' you ranked by the Hessian score; "
                               "magnitude pruning ranks |a_j| alone"))
@@ -327,7 +352,7 @@ def _grade_task2(fn) -> None:
         _finite(value, what)
         mask = _library_mask(Z, a, s, rule)
         expected = prune.retrain(Z, y, mask)
-        if _close(value, expected, rtol=1e-6, atol=1e-9):
+        if _near(value, expected):
             continue
         if _close(value, a, rtol=1e-9, atol=1e-12) or _close(value, fit.min_norm_least_squares(Z, y), rtol=1e-6, atol=1e-9):
             raise Incorrect(
@@ -447,13 +472,13 @@ def _grade_task3(fn) -> None:
         if value.shape != (s,):
             raise Incorrect(f"{what} returned shape {value.shape}; expected ({s},)")
         _finite(value, what)
-        if _close(value, expected, rtol=1e-7):
+        if _near(value, expected):
             continue
-        if not np.array_equal(S, np.sort(S)) and _close(value, best_weights_on_support(K, r, np.sort(S)), rtol=1e-7):
+        if not np.array_equal(S, np.sort(S)) and _near(value, best_weights_on_support(K, r, np.sort(S))):
             raise Incorrect("your weights belong to the sorted support; return them in the order of `support` "
                             "(entry k belongs to neuron support[k])")
         for wrong, reason in _task3_wrong(K, r, S):
-            if _close(value, wrong, rtol=1e-7):
+            if _near(value, wrong):
                 raise Incorrect(reason)
         gap = np.max(np.abs(value - expected)) / np.max(np.abs(expected))
         raise Incorrect(
@@ -533,7 +558,24 @@ def _task4_wrong(K, r, a, S):
          "the distance from b_S"),
         (a[S] @ K_SS @ a[S], "that is a_S^T K_SS a_S, the power of the pruned model's output; the cost is "
          "measured from the best weights b_S: (a_S - b_S)^T K_SS (a_S - b_S)"),
-    )
+        (cost / 2, "that is half the cost: the risk R(b) = const - 2 b^T r_S + b^T K_SS b has no factor 1/2, "
+         "so R(a_S) - floor_S = (a_S - b_S)^T K_SS (a_S - b_S)"),
+    ) + _sorted_mismatch(K, r, a, S)
+
+
+def _sorted_mismatch(K, r, a, S):
+    """b_S of the sorted support paired with a[support] in the given order (or the other way round)."""
+    if np.array_equal(S, np.sort(S)):
+        return ()
+    Ss = np.sort(S)
+    b_sorted = best_weights_on_support(K, r, Ss)
+    reason = ("a_S and b_S are in different orders (one follows sorted(support), the other support): pair "
+              "entry k of both with neuron support[k], and use K_SS in that same order")
+    pairs = []
+    for g, M in ((a[S] - b_sorted, K[np.ix_(S, S)]), (a[S] - b_sorted, K[np.ix_(Ss, Ss)]),
+                 (a[Ss] - best_weights_on_support(K, r, S), K[np.ix_(S, S)])):
+        pairs.append((g @ M @ g, reason))
+    return tuple(pairs)
 
 
 def _grade_task4(fn) -> None:
@@ -549,10 +591,10 @@ def _grade_task4(fn) -> None:
             raise Incorrect(f"{what} returned a dict; return the cost as a number")
         value = expect_number(raw, what=what)
         expected = pruning_cost(K, r, a, S)
-        if np.isclose(value, expected, rtol=1e-7, atol=1e-12):
+        if np.isclose(value, expected, rtol=PRECISION, atol=1e-12):
             continue
         for wrong, reason in _task4_wrong(K, r, a, S):
-            if np.isclose(value, wrong, rtol=1e-7, atol=1e-12):
+            if np.isclose(value, wrong, rtol=PRECISION, atol=1e-12):
                 raise Incorrect(reason)
         raise Incorrect(
             f"{what} is off by a relative {abs(value - expected) / expected:.2g}. Check it: floor + cost must "
@@ -627,6 +669,15 @@ def _task5_wrong():
          "the ratio of the medians over the trials"),
         (np.median(col("magnitude+retrain") / col("small")), "that is the median of the per-trial ratios; the "
          "task asks for the ratio of the two medians"),
+        (np.median(col("magnitude+retrain")) / np.median(col("small", 0.0)), "you subtracted the noise from the "
+         "pruned model's risk only; both medians are excess risks (subtract problem.noise_var from both)"),
+        (np.median(col("magnitude+retrain", 0.0)) / small, "you subtracted the noise from the small model's risk "
+         "only; both medians are excess risks (subtract problem.noise_var from both)"),
+    ]
+    ratio = np.median(col("magnitude+retrain")) / small
+    pairs += [
+        (100 * ratio, "that looks like a percentage; give the ratio as a plain number (a fraction, not x 100)"),
+        (1 - ratio, "that is the relative gain, 1 - ratio; the task asks for the ratio itself"),
     ]
     return pairs
 
