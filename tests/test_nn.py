@@ -511,3 +511,63 @@ def test_reduced_rerun_reproduces_the_stored_reference(tmp_path):
             assert all(d == 0 for part in diff.values() for d in part.values()), (name, diff)
         else:
             assert max(diff["test"].values()) <= 30, (name, diff)
+
+
+# ------------------------------------------------------------------ helpers the lesson's figures use
+
+
+def _results_with_dense_training_error(dense_train, widths=(8, 12, 16, 32), seeds=(0, 1, 2)):
+    """PruneResults whose only content is the dense networks' training error (no training)."""
+    train = {"dense": np.tile(np.asarray(dense_train, dtype=float), (len(seeds), 1))}
+    return nn.PruneResults(np.asarray(widths), np.asarray(seeds), 8, {}, train_error=train)
+
+
+def test_interpolation_band():
+    # dense training error 0.2, 0.1, 0.01, 0.0: above 5% up to k = 12, at most 0.5% from k = 32
+    results = _results_with_dense_training_error((0.2, 0.1, 0.01, 0.0))
+    assert results.interpolation_band() == (12, 32)
+    assert results.interpolation_band(high=0.15, low=0.02) == (8, 16)
+    # interpolating from the first width: the band starts there
+    assert _results_with_dense_training_error((0.0, 0.0, 0.0, 0.0)).interpolation_band() == (8, 8)
+    with pytest.raises(ValueError, match="never reaches"):
+        _results_with_dense_training_error((0.3, 0.2, 0.1, 0.05)).interpolation_band()
+    with pytest.raises(ValueError, match="low must be below high"):
+        results.interpolation_band(high=0.01, low=0.05)
+
+
+def test_interpolation_band_of_the_stored_run():
+    """The stored run's dense net misses 13% of its training labels at k = 12 and none from k = 20 on."""
+    reference = nn.load_reference()
+    lo, hi = reference.interpolation_band()
+    train = reference.summary("dense", "train").mean
+    widths = list(reference.widths)
+    assert train[widths.index(lo)] > 0.05 and train[widths.index(hi)] <= 0.005
+    assert lo < hi and 74 * lo < reference.settings["n_train"] < 74 * hi  # the band holds k (n_in + n_out) = n
+
+
+def test_train_pixels_are_the_original_images():
+    from sklearn.datasets import load_digits
+
+    data = nn.load_digits_data(n_train=1200, label_noise=0.2, seed=3)   # the lesson's size
+    pixels = data.train_pixels * 16
+    np.testing.assert_allclose(pixels, np.round(pixels), atol=1e-4)  # on the 0..16 grid
+    originals = {row.tobytes() for row in load_digits().data.astype(np.uint8)}
+    assert all(row.tobytes() in originals for row in np.round(pixels).astype(np.uint8))
+    # and the network's inputs are exactly these pixels, standardised
+    pixels = data.train_pixels.astype(np.float64)            # exact: multiples of 1/16
+    expected = (pixels - pixels.mean(axis=0)) / (pixels.std(axis=0) + 0.1)
+    np.testing.assert_allclose(data.X_train, expected, rtol=2e-7, atol=1e-6)   # float32 rounding of X_train
+
+
+def test_expected_live_units_formula_and_simulation():
+    assert float(nn.expected_live_units(8, 8)) == pytest.approx(8.0)
+    k, s = 96, 8
+    q = s / k
+    assert float(nn.expected_live_units(k, s)) == pytest.approx(k * (1 - (1 - q) ** 64) * (1 - (1 - q) ** 10))
+    # against random masks drawn by the library (the formula treats weights as independent)
+    net = nn.init_network(k, np.random.default_rng(0))
+    counts = [nn.live_hidden_units(nn.random_masks(net, nn.weight_budget(s), np.random.default_rng(i)))
+              for i in range(200)]
+    assert np.mean(counts) == pytest.approx(float(nn.expected_live_units(k, s)), rel=0.02)
+    with pytest.raises(ValueError, match="at least s"):
+        nn.expected_live_units(4, 8)

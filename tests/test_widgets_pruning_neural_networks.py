@@ -48,42 +48,6 @@ def test_variant_names():
         pnn.variant("long", "hessian")
 
 
-def test_interpolation_band():
-    # dense training error 0.2, 0.1, 0.01, 0.0: above 5% up to k = 12, at most 0.5% from k = 32
-    assert pnn.interpolation_band(_fake_results()) == (12, 32)
-    assert pnn.interpolation_band(_fake_results(), high=0.15, low=0.02) == (8, 16)
-    # interpolating from the first width: the band starts there
-    assert pnn.interpolation_band(_fake_results(dense_train=(0.0, 0.0, 0.0, 0.0))) == (8, 8)
-    with pytest.raises(ValueError, match="never reaches"):
-        pnn.interpolation_band(_fake_results(dense_train=(0.3, 0.2, 0.1, 0.05)))
-    with pytest.raises(ValueError, match="low must be below high"):
-        pnn.interpolation_band(_fake_results(), high=0.01, low=0.05)
-    with pytest.raises(TypeError, match="PruneResults"):
-        pnn.interpolation_band({"dense": 1})
-
-
-def test_interpolation_band_of_the_stored_run():
-    """The stored run's dense net misses 13% of its training labels at k = 12 and none from k = 20 on."""
-    reference = nn.load_reference()
-    lo, hi = pnn.interpolation_band(reference)
-    train = reference.summary("dense", "train").mean
-    widths = list(reference.widths)
-    assert train[widths.index(lo)] > 0.05 and train[widths.index(hi)] <= 0.005
-    assert lo < hi and 74 * lo < reference.settings["n_train"] < 74 * hi  # the band holds k (n_in + n_out) = n
-
-
-def test_raw_pixels_undo_the_standardisation():
-    from sklearn.datasets import load_digits
-
-    data = nn.load_digits_data(n_train=1200, label_noise=0.2, seed=3)   # the lesson's size
-    pixels = pnn.raw_pixels(data.X_train) * 16
-    np.testing.assert_allclose(pixels, np.round(pixels), atol=1e-4)  # back on the 0..16 grid
-    originals = {row.tobytes() for row in load_digits().data.astype(np.uint8)}
-    assert all(row.tobytes() in originals for row in np.round(pixels).astype(np.uint8))
-    with pytest.raises(ValueError, match="X_train must be"):
-        pnn.raw_pixels(np.zeros(64))
-
-
 def test_draw_digits_shows_flipped_labels():
     data = nn.load_digits_data(n_train=300, label_noise=0.2, seed=1)
     fig = pnn.draw_digits(data, count=5, seed=2)
@@ -95,20 +59,6 @@ def test_draw_digits_shows_flipped_labels():
         pnn.draw_digits(data, count=17)
     with pytest.raises(TypeError, match="Digits"):
         pnn.draw_digits(data.X_train)
-
-
-def test_expected_live_units_formula_and_simulation():
-    assert float(pnn.expected_live_units(8, 8)) == pytest.approx(8.0)
-    k, s = 96, 8
-    q = s / k
-    assert float(pnn.expected_live_units(k, s)) == pytest.approx(k * (1 - (1 - q) ** 64) * (1 - (1 - q) ** 10))
-    # against random masks drawn by the library (the formula treats weights as independent)
-    net = nn.init_network(k, np.random.default_rng(0))
-    counts = [nn.live_hidden_units(nn.random_masks(net, nn.weight_budget(s), np.random.default_rng(i)))
-              for i in range(200)]
-    assert np.mean(counts) == pytest.approx(float(pnn.expected_live_units(k, s)), rel=0.02)
-    with pytest.raises(ValueError, match="at least s"):
-        pnn.expected_live_units(4, 8)
 
 
 def test_tick_labels_skip_crowded_widths():

@@ -49,6 +49,7 @@ __all__ = [
     "random_masks",
     "apply_masks",
     "live_hidden_units",
+    "expected_live_units",
     "train",
     "error_rate",
     "VARIANTS",
@@ -84,6 +85,8 @@ class Digits:
         Test images, standardised with the training statistics.
     y_test : ndarray of shape (n_test,), int
         Clean test labels.
+    train_pixels : ndarray of shape (n_train, 64), float32, or None
+        The training images before standardisation, pixels in ``[0, 1]`` (for showing them).
     """
 
     X_train: np.ndarray
@@ -92,6 +95,7 @@ class Digits:
     flipped: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    train_pixels: np.ndarray | None = None
 
     @property
     def n_train(self) -> int:
@@ -151,9 +155,9 @@ def load_digits_data(n_train: int = 1200, label_noise: float = 0.2, seed=0) -> D
     order = rng.permutation(labels.size)
     X = images[order] / 16.0
     y = labels[order].astype(np.int64)
-    X_train, X_test = X[:n_train], X[n_train:]
-    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-    X_train = ((X_train - mean) / (std + 0.1)).astype(DTYPE)
+    pixels, X_test = X[:n_train], X[n_train:]
+    mean, std = pixels.mean(axis=0), pixels.std(axis=0)
+    X_train = ((pixels - mean) / (std + 0.1)).astype(DTYPE)
     X_test = ((X_test - mean) / (std + 0.1)).astype(DTYPE)
     y_clean, y_test = y[:n_train], y[n_train:]
     n_flip = int(round(label_noise * n_train))
@@ -161,7 +165,7 @@ def load_digits_data(n_train: int = 1200, label_noise: float = 0.2, seed=0) -> D
     flipped[rng.choice(n_train, size=n_flip, replace=False)] = True
     y_noisy = y_clean.copy()
     y_noisy[flipped] = (y_clean[flipped] + rng.integers(1, 10, size=n_flip)) % 10
-    return Digits(X_train, y_noisy, y_clean, flipped, X_test, y_test)
+    return Digits(X_train, y_noisy, y_clean, flipped, X_test, y_test, train_pixels=pixels.astype(DTYPE))
 
 
 # -------------------------------------------------------------------------------------- network
@@ -440,6 +444,42 @@ def live_hidden_units(masks: Masks) -> int:
     return int(np.sum(masks.W1.any(axis=1) & masks.W2.any(axis=0)))
 
 
+def expected_live_units(width, s: int, n_in: int = 64, n_out: int = 10) -> np.ndarray:
+    """Expected live hidden units of a uniformly random mask keeping the dense width-``s`` weight count.
+
+    With ``k`` hidden units each weight is kept with probability ``q = s/k`` (the budget
+    ``s (n_in + n_out)`` out of ``k (n_in + n_out)`` weights); treating the weights as independent,
+    a unit is live (:func:`live_hidden_units`: at least one kept incoming and one kept outgoing
+    weight) with probability ``(1 - (1 - q)^n_in) (1 - (1 - q)^n_out)``.
+
+    Parameters
+    ----------
+    width : int or array_like of int
+        Hidden widths ``k >= s``.
+    s : int
+        Target width that sets the budget.
+    n_in, n_out : int
+        Inputs and outputs of the network.
+
+    Returns
+    -------
+    ndarray
+        ``k (1 - (1 - q)^n_in) (1 - (1 - q)^n_out)``, the shape of ``width``.
+
+    Examples
+    --------
+    >>> float(expected_live_units(8, 8)), round(float(expected_live_units(128, 8)), 1)
+    (8.0, 59.9)
+    """
+    k = np.asarray(width, dtype=float)
+    s = as_int(s, "s", minimum=1)
+    n_in, n_out = as_int(n_in, "n_in", minimum=1), as_int(n_out, "n_out", minimum=1)
+    if np.any(k < s):
+        raise ValueError(f"width must be at least s = {s}, got {width}")
+    q = s / k
+    return k * (1 - (1 - q) ** n_in) * (1 - (1 - q) ** n_out)
+
+
 # ------------------------------------------------------------------------------------- training
 
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
@@ -642,6 +682,35 @@ class PruneResults:
         if variant not in tables:
             raise ValueError(f"these results do not record {split!r} (saved by an older version)")
         return tables[variant]
+
+    def interpolation_band(self, high: float = 0.05, low: float = 0.005) -> tuple[int, int]:
+        """Widths over which the dense network starts to fit its noisy training labels.
+
+        The band runs from the largest width whose dense training error (mean over seeds) is still
+        above ``high`` to the smallest width whose training error is at most ``low`` (with 1200
+        training images and the defaults: from "misses more than 60 labels" to "misses at most 6").
+
+        Parameters
+        ----------
+        high, low : float
+            The two training-error levels, ``0 <= low < high``.
+
+        Returns
+        -------
+        (int, int)
+            The first and last width of the band.
+        """
+        high, low = as_float(high, "high", minimum=0.0), as_float(low, "low", minimum=0.0)
+        if not low < high:
+            raise ValueError(f"low must be below high, got low={low} and high={high}")
+        train = self.table("dense", "train").mean(axis=0)
+        fits = np.flatnonzero(train <= low)
+        if fits.size == 0:
+            raise ValueError(f"the dense network never reaches training error {low} at these widths")
+        last = int(fits[0])
+        above = np.flatnonzero(train[:last] > high)
+        first = int(above[-1]) if above.size else 0
+        return int(self.widths[first]), int(self.widths[last])
 
     def median(self, variant: str, split: str = "test") -> np.ndarray:
         """Median over seeds at every width, shape (n_widths,).

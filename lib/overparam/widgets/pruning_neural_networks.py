@@ -7,15 +7,13 @@ here trains a network.
 
 * :func:`draw_digits` — a few training digits whose labels were flipped, with the noisy and the
   true label.
-* :func:`interpolation_band` — the widths over which the dense network goes from clearly missing
-  training labels to fitting (almost) all of them, noisy ones included.
 * :func:`draw_errors` — error (or fraction of clean / flipped training labels fitted) against the
-  width ``k`` for some variants (means over seeds with ±1 s.e. bars), the interpolation band shaded and the width where the dense net has as many
+  width ``k`` for some variants (means over seeds with ±1 s.e. bars), the interpolation band (:meth:`overparam.nn.PruneResults.interpolation_band`) shaded and the width where the dense net has as many
   weights as training images marked; optionally a second run (for example the lesson's live run)
   as open markers over it.
 * :func:`legend_below` — one legend under a figure of several panels.
-* :func:`expected_live_units` — the expected number of live hidden units of a uniformly random
-  mask; :func:`draw_live_units` draws it next to the measured counts.
+* :func:`draw_live_units` — measured live hidden units of both masks, with the expectation for a
+  random mask (:func:`overparam.nn.expected_live_units`).
 * :func:`draw_paper` — the paper's ResNet-20 / CIFAR-10 curves (approximate values read off its
   figure).
 * :func:`draw` / :func:`make_explorer` — the explorer: choose the retraining (long, short, none), the
@@ -41,12 +39,9 @@ __all__ = [
     "YLABELS",
     "STYLE",
     "variant",
-    "interpolation_band",
-    "raw_pixels",
     "draw_digits",
     "draw_errors",
     "legend_below",
-    "expected_live_units",
     "draw_live_units",
     "draw_paper",
     "draw",
@@ -103,66 +98,6 @@ def _check_results(results, name: str = "results") -> nn.PruneResults:
     return results
 
 
-def interpolation_band(results, high: float = 0.05, low: float = 0.005) -> tuple[int, int]:
-    """Widths over which the dense network starts to fit its noisy training labels.
-
-    The band runs from the largest width whose dense training error (mean over seeds) is still
-    above ``high`` to the smallest width whose training error is at most ``low`` (with 1200
-    training images and the defaults: from "misses more than 60 labels" to "misses at most 6").
-
-    Parameters
-    ----------
-    results : PruneResults
-    high, low : float
-        The two training-error levels, ``0 <= low < high``.
-
-    Returns
-    -------
-    (int, int)
-        The first and last width of the band.
-    """
-    results = _check_results(results)
-    high, low = as_float(high, "high", minimum=0.0), as_float(low, "low", minimum=0.0)
-    if not low < high:
-        raise ValueError(f"low must be below high, got low={low} and high={high}")
-    train = results.train_error["dense"].mean(axis=0)
-    widths = results.widths
-    fits = np.flatnonzero(train <= low)
-    if fits.size == 0:
-        raise ValueError(f"the dense network never reaches training error {low} at these widths")
-    last = int(fits[0])
-    above = np.flatnonzero(train[:last] > high)
-    first = int(above[-1]) if above.size else 0
-    return int(widths[first]), int(widths[last])
-
-
-def raw_pixels(X_train) -> np.ndarray:
-    """Undo the standardisation of :func:`overparam.nn.load_digits_data` on its training inputs (for display).
-
-    The loader maps each pixel ``x`` (in ``[0, 1]``) to ``z = (x - m) / (sd + 0.1)`` with the
-    training mean ``m`` and standard deviation ``sd``. From the standardised training set alone,
-    ``std(z) = sd / (sd + 0.1)`` gives ``sd``, and since every pixel is 0 in some training image,
-    ``min(z) = -m / (sd + 0.1)`` gives ``m``. Returns the pixels in ``[0, 1]``. (Exact when every
-    pixel is 0 in some training image, as with the lesson's 1200; for a small training set a pixel
-    that is inked in every image is shifted, which only changes its grey level in the picture.)
-
-    Parameters
-    ----------
-    X_train : ndarray of shape (n_train, 64)
-        The standardised training inputs (all of them: the statistics are those of the whole set).
-
-    Returns
-    -------
-    ndarray of shape (n_train, 64)
-    """
-    z = np.asarray(X_train, dtype=float)
-    if z.ndim != 2 or z.shape[0] < 2:
-        raise ValueError(f"X_train must be the (n_train, n_pixels) training inputs, got shape {z.shape}")
-    ratio = np.clip(z.std(axis=0), 0.0, 1.0 - 1e-9)
-    scale = 0.1 * ratio / (1.0 - ratio) + 0.1
-    return np.clip(z * scale - scale * z.min(axis=0), 0.0, 1.0)
-
-
 def draw_digits(data, count: int = 8, seed=0):
     """Show ``count`` training digits whose labels were flipped, with their noisy and true labels.
 
@@ -187,7 +122,9 @@ def draw_digits(data, count: int = 8, seed=0):
     if flipped.size < count:
         raise ValueError(f"data has only {flipped.size} flipped training labels, fewer than count={count}")
     chosen = np.sort(np.random.default_rng(seed).choice(flipped, size=count, replace=False))
-    pixels = raw_pixels(data.X_train)
+    pixels = data.train_pixels
+    if pixels is None:
+        raise ValueError("data has no train_pixels to show (build it with overparam.nn.load_digits_data)")
     fig, axes = plots.new_figure(ncols=count, width=1.45, height=2.0)
     for ax, i in zip(np.atleast_1d(axes), chosen):
         ax.imshow(pixels[i].reshape(8, 8), cmap="gray_r", vmin=0.0, vmax=1.0)
@@ -225,7 +162,7 @@ def draw_errors(ax, results, variants, split: str = "test", band: bool = True, t
 
     Markers are means over seeds with ±1 standard error (plotted with
     :func:`overparam.plots.simulation_points`, one trial = one seed). The interpolation band of the
-    dense network (:func:`interpolation_band`) is shaded, and the width at which the dense network
+    dense network (:meth:`overparam.nn.PruneResults.interpolation_band`) is shaded, and the width at which the dense network
     has as many weights as there are training images, ``k (n_in + n_out) = n``, is marked.
 
     Parameters
@@ -263,7 +200,7 @@ def draw_errors(ax, results, variants, split: str = "test", band: bool = True, t
             raise ValueError(f"variants must be names from {list(STYLE)}, got {v!r}")
     widths = results.widths
     if band:
-        lo, hi = interpolation_band(results)
+        lo, hi = results.interpolation_band()
         ax.axvspan(lo, hi, color="#DDDDDD", alpha=0.6, zorder=0, label=f"dense net starts to interpolate (k = {lo}–{hi})")
     if threshold:
         n_train = results.settings.get("n_train")
@@ -314,34 +251,13 @@ def legend_below(fig, axes, ncols: int = 2, fontsize: float = 10.5):
                       fontsize=fontsize)
 
 
-def expected_live_units(width, s: int, n_in: int = 64, n_out: int = 10) -> np.ndarray:
-    """Expected live hidden units of a uniformly random mask keeping the dense width-``s`` weight count.
-
-    With ``k`` hidden units each weight is kept with probability ``q = s/k`` (the budget
-    ``s (n_in + n_out)`` out of ``k (n_in + n_out)`` weights); treating the weights as independent,
-    a unit is live (at least one kept incoming and one kept outgoing weight) with probability
-    ``(1 - (1 - q)^n_in) (1 - (1 - q)^n_out)``.
-
-    Examples
-    --------
-    >>> float(expected_live_units(8, 8)), round(float(expected_live_units(128, 8)), 1)
-    (8.0, 59.9)
-    """
-    k = np.asarray(width, dtype=float)
-    s = as_int(s, "s", minimum=1)
-    if np.any(k < s):
-        raise ValueError(f"width must be at least s = {s}, got {width}")
-    q = s / k
-    return k * (1 - (1 - q) ** n_in) * (1 - (1 - q) ** n_out)
-
-
 def draw_live_units(ax, results, legend: bool = True):
     """Live hidden units of both masks against ``k``, with the random-mask expectation and ``k`` itself."""
     results = _check_results(results)
     widths = results.widths
     grid = np.geomspace(widths[0], widths[-1], 100)
     ax.plot(grid, grid, ":", color=plots.COLORS["threshold"], linewidth=1.5, label="all k units")
-    plots.theory_line(ax, grid, expected_live_units(grid, results.s), label="random mask, expected",
+    plots.theory_line(ax, grid, nn.expected_live_units(grid, results.s), label="random mask, expected",
                       color=plots.COLORS["random"], linewidth=1.8)
     for rule, marker in (("magnitude", "s"), ("random", "^")):
         counts = np.asarray(results.live_units[rule], dtype=float)
