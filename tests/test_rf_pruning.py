@@ -214,18 +214,34 @@ def _one_draw(N_max=400, seed=11):
 
 
 def _simulate_pruned(problem, theta, n, Ns, s, trials, seed, ridge=0.0):
+    """Risks of the same first layer pruned without retraining, over fresh training sets."""
+    sweep = experiments.random_features_pruning_sweep(problem, n, Ns, s, trials=trials, seed=seed,
+                                                      rules=("magnitude", "hessian"), retrain=False,
+                                                      ridge=ridge, theta=theta)
+    return {m: sweep[m].values for m in ("magnitude", "hessian")}
+
+
+def test_fixed_first_layer_is_kept_and_matches_fits_by_hand():
+    problem, theta = _one_draw(N_max=120)
+    Ns, n, s, trials, seed = [30, 120], 60, 10, 3, 4
+    sweep = experiments.random_features_pruning_sweep(problem, n, Ns, s, trials=trials, seed=seed,
+                                                      rules=("magnitude", "hessian"), theta=theta)
     rng = np.random.default_rng(seed)
-    out = {m: np.empty((trials, len(Ns))) for m in ("magnitude", "hessian")}
     for t in range(trials):
-        X, y = problem.sample(n, rng)
+        X, y = problem.sample(n, rng)                    # only the training sets are drawn
         Z = problem.features(X, theta)
         for j, N in enumerate(Ns):
-            a = rf.fit_second_layer(Z[:, :N], y, problem.d, ridge=ridge)
-            masks = {"magnitude": prune.magnitude_mask(a, s),
-                     "hessian": prune.hessian_mask(a, s, prune.column_variances(Z[:, :N]))}
-            for m, mask in masks.items():
-                out[m][t, j] = problem.risk(prune.apply_mask(a, mask), theta)
-    return out
+            a = rf.fit_second_layer(Z[:, :N], y, problem.d)
+            mask = prune.hessian_mask(a, s, prune.column_variances(Z[:, :N]))
+            assert sweep["dense"].values[t, j] == pytest.approx(float(problem.risk(a, theta[:N])), rel=1e-8)
+            assert sweep["hessian"].values[t, j] == pytest.approx(
+                float(problem.risk(prune.apply_mask(a, mask), theta[:N])), rel=1e-8)
+            assert sweep["hessian+retrain"].values[t, j] == pytest.approx(
+                float(problem.risk(prune.retrain(Z[:, :N], y, mask), theta[:N])), rel=1e-8)
+    with pytest.raises(ValueError, match="at least max"):
+        experiments.random_features_pruning_sweep(problem, n, [30, 200], s, trials=1, theta=theta)
+    with pytest.raises(ValueError, match="columns"):
+        experiments.random_features_pruning_sweep(problem, n, Ns, s, trials=1, theta=theta[:, :5])
 
 
 def test_pruned_risk_matches_simulation_of_the_same_draw():

@@ -663,6 +663,7 @@ def random_features_pruning_sweep(
     rules=RF_PRUNING_RULES,
     retrain: bool = True,
     ridge=0.0,
+    theta=None,
 ) -> dict:
     """Exact risks of random-features models of every width ``N``, pruned to ``s`` neurons (lesson 09).
 
@@ -686,6 +687,10 @@ def random_features_pruning_sweep(
     features. All values are exact population risks (test MSE including noise) through the
     arc-cosine kernel (:meth:`~overparam.random_features.RandomFeaturesProblem.risk`), the kernel
     of each wide draw built once; subtract ``problem.noise_var`` for the excess risk.
+
+    With ``theta`` given, every trial keeps that one first layer and draws only a new training set:
+    the simulation of one drawn network that
+    :func:`overparam.theory.random_features_pruned_risk` predicts.
 
     At ``N = s`` every rule keeps all neurons, so with ``ridge = 0`` every pruned model is the
     small model. Near ``N = n`` the min-norm fits are heavy-tailed (the interpolation peak): use
@@ -713,6 +718,9 @@ def random_features_pruning_sweep(
     ridge : float or array_like
         ``lambda >= 0`` of the dense fits in the ``(N/d) lambda`` convention, or one per width
         (0 = min-norm).
+    theta : array_like of shape (N_max, d), optional
+        One fixed first layer for every trial, with ``N_max >= max(Ns)`` rows (the width-``N``
+        model uses the first ``N``). Default: a new first layer per trial.
 
     Returns
     -------
@@ -735,7 +743,7 @@ def random_features_pruning_sweep(
     True
     """
     from . import prune
-    from .random_features import RandomFeaturesProblem
+    from .random_features import RandomFeaturesProblem, _check_theta
 
     if not isinstance(problem, RandomFeaturesProblem):
         raise TypeError(f"problem must be a RandomFeaturesProblem, got {type(problem).__name__}")
@@ -754,16 +762,22 @@ def random_features_pruning_sweep(
     if np.any(lam < 0):
         raise ValueError(f"ridge must be non-negative (lambda >= 0), got {lam.min():g}")
     penalties = np.broadcast_to(lam, Ns.shape) * Ns / problem.d  # as random_features_sweep
+    n_max = int(Ns.max())
+    if theta is not None:
+        theta = _check_theta(theta, problem.d)
+        if theta.shape[0] < n_max:
+            raise ValueError(f"theta must have at least max(Ns) = {n_max} rows, got {theta.shape[0]}")
+        theta = theta[:n_max]
     mask_rng = rng.spawn(1)[0]
 
     keys = ["dense"]
     for rule in rules:
         keys += [rule, f"{rule}+retrain"] if retrain else [rule]
     values = {key: np.empty((trials, Ns.size)) for key in keys + ["small"]}
-    n_max = int(Ns.max())
     keep_all = np.ones(s, dtype=bool)
+    fixed = theta
     for t in range(trials):
-        theta = problem.draw_first_layer(n_max, rng)
+        theta = fixed if fixed is not None else problem.draw_first_layer(n_max, rng)
         X, y = problem.sample(n, rng)
         Z = problem.features(X, theta)
         dense = [w[0] for w in _prefix_solve_stack(Z[None], y[None], Ns, penalties)]
