@@ -12,7 +12,7 @@ import pytest
 
 from overparam import fit, theory
 from overparam.checks import CORRECT, INCORRECT, ex03
-from check_helpers import status as _status
+from check_helpers import status as _status, assert_incorrect as _assert_incorrect
 
 TASKS = [ex03.task1, ex03.task2, ex03.task3, ex03.task4, ex03.task5]
 
@@ -171,10 +171,7 @@ TASK3_WRONG = {
 @pytest.mark.parametrize("name", TASK3_WRONG)
 def test_task3_wrong_answers(name):
     wrong, fragment = TASK3_WRONG[name]
-    result = ex03.task3.evaluate(wrong)
-    assert result.status == INCORRECT
-    fragments = fragment if isinstance(fragment, tuple) else (fragment,)
-    assert any(f in result.message for f in fragments), result.message
+    _assert_incorrect(ex03.task3, wrong, fragment)
 
 
 def test_task3_accepts_library_ridge():
