@@ -1298,6 +1298,20 @@ def _random_pruning_risk(eigs, beta, n, p, s, zeta, tau2, sigma_p2) -> np.ndarra
 __all__.append("pruned_risk")
 
 
+def _moments_eigenproblem(K: np.ndarray, r: np.ndarray, signal: float):
+    """The linear problem of one drawn first layer in the eigenbasis of its second moments.
+
+    ``K = E[z z^T]`` and ``r = E[z y]``: returns the eigenvalues (floored at rounding level), the
+    eigenvectors, the best linear weights in that basis ``coef = V^T K^{-1} r`` and the signal no
+    linear function of ``z`` explains, ``max(signal - r^T K^{-1} r, 0)``.
+    """
+    eigs, vecs = np.linalg.eigh(K)
+    eigs = np.maximum(eigs, np.finfo(float).eps * eigs[-1])
+    cross = vecs.T @ r
+    coef = cross / eigs
+    return eigs, vecs, coef, max(signal - float(np.sum(cross * coef)), 0.0)
+
+
 def _check_first_layer(theta, beta) -> tuple[np.ndarray, np.ndarray]:
     """Validate a drawn first layer ``theta`` (N, d) and a linear teacher ``beta`` (d,) of the same ``d``."""
     theta = as_float_array(theta, "theta", ndim=2)
@@ -1405,12 +1419,11 @@ def random_features_draw_risk(
             cross = c.mu1 * np.sqrt(s2) * (vecs.T @ beta)  # E[z y] in the eigenbasis
             eigs = np.concatenate([lam, np.full(N - k, c.mustar2)])
             cross = np.concatenate([cross, np.zeros(N - k)])
+            coef = cross / eigs
+            resid = max(signal - float(np.sum(cross * coef)), 0.0)
         else:
-            eigs, vecs = np.linalg.eigh(_kernel_block(theta[:N], theta[:N], d))
-            eigs = np.maximum(eigs, np.finfo(float).eps * eigs[-1])
-            cross = vecs.T @ (c.mu1 * (W[:N] @ beta))
-        coef = cross / eigs
-        resid = max(signal - float(np.sum(cross * coef)), 0.0)
+            eigs, _, coef, resid = _moments_eigenproblem(
+                _kernel_block(theta[:N], theta[:N], d), c.mu1 * (W[:N] @ beta), signal)
         bias, variance, sigma2 = _ridge_parts(
             eigs, coef, noise_var + resid + nonlinear, n, np.array([N]), np.array([ridge * N / d])
         )
@@ -2000,17 +2013,15 @@ def random_features_pruned_risk(
     draws = as_int(draws, "draws", minimum=2)
     rng = _as_generator(rng)
 
+    from .prune import top_s_mask
+
     signal = float(beta @ beta)
     # exact E[z z^T] and E[z y] of the widest model; the width-N model uses their leading blocks
     K_all, r_all = RandomFeaturesProblem(d=d, beta=beta, noise_var=noise_var).second_moments(theta[: Ns.max()])
     out = np.empty(Ns.size)
     for j, N in enumerate(Ns.tolist()):
-        K = K_all[:N, :N]
-        lam, V = np.linalg.eigh(K)
-        lam = np.maximum(lam, np.finfo(float).eps * lam[-1])
-        q = r_all[:N]
-        coef = (V.T @ q) / lam
-        resid = max(signal - float(np.sum(lam * coef**2)), 0.0)
+        K, q = K_all[:N, :N], r_all[:N]
+        lam, V, coef, resid = _moments_eigenproblem(K, q, signal)
         bias, variance, sigma2, kappa = _ridge_parts(
             lam, coef, noise_var + resid, n, np.array([N]), np.array([ridge * N / d]), with_kappa=True
         )
@@ -2026,10 +2037,7 @@ def random_features_pruned_risk(
         for start in range(0, draws, 500):  # bounded memory: 500 draws at a time
             m = min(500, draws - start)
             A = mean + (rng.standard_normal((m, N)) * std) @ V.T
-            order = np.argsort(-(scale * np.abs(A)), axis=1, kind="stable")
-            kept = np.zeros(A.shape, dtype=bool)
-            np.put_along_axis(kept, order[:, :s], True, axis=1)
-            A = np.where(kept, A, 0.0)
+            A = np.where(top_s_mask(scale * np.abs(A), s), A, 0.0)
             total += float(np.sum(noise_var + signal - 2.0 * (A @ q) + np.sum((A @ K) * A, axis=1)))
         out[j] = total / draws
     return float(out[0]) if scalar else out
